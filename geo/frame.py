@@ -6,6 +6,8 @@ import geopandas as gpd
 import pandas as pd
 from shapely import points
 
+from geo.filters import search_text
+
 LIST_COLUMNS = ("assoc_actor1", "assoc_actor2", "sources", "tags")
 COUNT_COLUMNS = ("fatalities", "fatalities_max", "injuries", "injuries_max")
 COLUMNS = (
@@ -33,7 +35,9 @@ def _typed(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     frame["lat"] = frame["lat"].astype("float64")
     frame["lon"] = frame["lon"].astype("float64")
     geometry = points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+    frame["search_text"] = search_text(frame) if len(frame) else pd.Series([], dtype="object")
+    return frame
 
 
 def empty_frame() -> gpd.GeoDataFrame:

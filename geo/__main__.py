@@ -1,0 +1,5 @@
+"""Run the curator CLI: ``python -m geo --help``."""
+
+from geo.cli import main
+
+raise SystemExit(main())

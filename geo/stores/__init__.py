@@ -1,0 +1,1 @@
+"""Where the record lives: the YAML file (default) or PostgreSQL/PostGIS."""
