@@ -1,0 +1,303 @@
+"""Building the interactive incident map (folium/Leaflet), fast at 100k incidents.
+
+A map with one Python ``folium.Marker`` per incident takes over a minute and
+~80 MB of HTML at 100k incidents. Here the filtered incidents are sent once as
+compact columns (strings factorised into a shared table) and drawn, clustered
+and given popups by ``geo/static/incident_layer.js`` in the browser.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.actors import registry
+from geo.offline import make_offline, own_asset_uri, trim_map_assets
+from geo.schema import DATA_DIR, PRECISION_RADIUS_KM, event_types, read_data_file, region
+
+PRECISIONS = tuple(PRECISION_RADIUS_KM)
+# Above this many incidents, popups carry the summary fields only; the full
+# description, links and quotes of one incident are in the dashboard's table.
+DETAIL_LIMIT = 5000
+# Drawing a faint uncertainty circle per incident is only worth it when they can be seen.
+CIRCLE_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the map shows besides the incidents: basemap, position, layers."""
+
+    basemap: str = "streets"
+    center: tuple[float, float] | None = None  # (lat, lon)
+    zoom: int | None = None
+    heat: bool = False
+    cluster: bool = True
+    selected_id: str | None = None
+    timeline: bool = True
+    draw: bool = False
+    sync_url: bool = True
+    height: int = 640
+
+
+@cache
+def map_style() -> dict:
+    return read_data_file("map_style.yaml")
+
+
+def basemaps() -> dict[str, dict]:
+    """Basemap key -> {name, url, attribution, max_zoom}."""
+    return map_style()["basemaps"]
+
+
+@cache
+def context_geojson() -> dict | None:
+    """Borders, rivers and towns drawn when online tiles are unavailable."""
+    path = DATA_DIR / "context.geojson"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text("utf-8"))
+
+
+def _factorise(columns: list[pd.Series]) -> tuple[list[str], list[list[int | None]]]:
+    """Codes of several string columns into one shared table of distinct strings."""
+    stacked = pd.concat(columns, ignore_index=True)
+    codes, uniques = pd.factorize(stacked, use_na_sentinel=True)
+    table = [str(value) for value in uniques]
+    out, start = [], 0
+    for column in columns:
+        part = codes[start:start + len(column)]
+        out.append([None if code < 0 else int(code) for code in part])
+        start += len(column)
+    return table, out
+
+
+def _optional_ints(series: pd.Series) -> list[int | None]:
+    values = series.astype("float64").to_numpy()
+    return [None if np.isnan(value) else int(value) for value in values]
+
+
+def _optional_strings(series: pd.Series) -> list[str | None]:
+    return [value if isinstance(value, str) else None for value in series.tolist()]
+
+
+def map_payload(frame: gpd.GeoDataFrame, detail_limit: int = DETAIL_LIMIT, drafts: bool = False) -> dict:
+    """The compact, JSON-ready columns the browser draws the incidents from."""
+    actors = registry()
+    sides = [{"name": side.name, "colour": side.colour} for side in actors.sides.values()]
+    side_index = {side["name"]: index for index, side in enumerate(sides)}
+    unknown_side = side_index.get("Unidentified", len(sides) - 1)
+    types = list(event_types())
+    type_index = {name: index for index, name in enumerate(types)}
+    shapes = [map_style()["event_type_shapes"].get(name, "circle") for name in types]
+    publishers = pd.Series(
+        ["; ".join(dict.fromkeys(str(s.get("publisher") or "") for s in sources or [])) for sources in frame["sources"]],
+        index=frame.index, dtype="object",
+    )
+    strings, (subtype, actor1, actor2, place, district, governorate, publisher_codes) = _factorise([
+        frame["sub_event_type"], frame["actor1"], frame["actor2"], frame["place"],
+        frame["district"], frame["governorate"], publishers,
+    ])
+    precision_index = {name: index for index, name in enumerate(PRECISIONS)}
+    payload = {
+        "drafts": drafts,
+        "sides": sides,
+        "types": types,
+        "shapes": shapes,
+        "strings": strings,
+        "radius_m": [0 if name == "site" else PRECISION_RADIUS_KM[name] * 1000 for name in PRECISIONS],
+        "id": frame["id"].tolist(),
+        "lat": np.round(frame["lat"].to_numpy(), 5).tolist(),
+        "lon": np.round(frame["lon"].to_numpy(), 5).tolist(),
+        "date": frame["date"].dt.strftime("%Y-%m-%d").tolist(),
+        "date_end": [None if pd.isna(value) else value.strftime("%Y-%m-%d") for value in frame["date_end"]],
+        "time_precision": _optional_strings(frame["time_precision"]),
+        "side": [side_index.get(value, unknown_side) if isinstance(value, str) else unknown_side
+                 for value in frame["side1"]],
+        "type": [type_index.get(value, 0) for value in frame["event_type"]],
+        "subtype": subtype,
+        "actor1": actor1,
+        "actor2": actor2,
+        "attr1": _optional_strings(frame["actor1_attribution"]),
+        "attr2": _optional_strings(frame["actor2_attribution"]),
+        "place": place,
+        "district": district,
+        "governorate": governorate,
+        "precision": _optional_strings(frame["geo_precision"]),
+        "precision_index": [precision_index.get(value, 3) for value in frame["geo_precision"]],
+        "fat": _optional_ints(frame["fatalities"]),
+        "fat_max": _optional_ints(frame["fatalities_max"]),
+        "fat_q": _optional_strings(frame["fatalities_qualifier"]),
+        "inj": _optional_ints(frame["injuries"]),
+        "inj_max": _optional_ints(frame["injuries_max"]),
+        "inj_q": _optional_strings(frame["injuries_qualifier"]),
+        "status": _optional_strings(frame["status"]),
+    }
+    if len(frame) <= detail_limit:
+        payload["description"] = _optional_strings(frame["description"])
+        payload["sources"] = [
+            [[s.get("publisher"), s.get("url"), s.get("quote"), s.get("language"), s.get("published")]
+             for s in sources or []]
+            for sources in frame["sources"]
+        ]
+    else:
+        payload["publishers"] = publisher_codes
+    return payload
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside a <script> element: no tag, comment or line-separator escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class IncidentLayer(MacroElement):
+    """The incidents, legend, timeline player and layer control, drawn by incident_layer.js."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var payload = {{ this.payload }};
+  var options = {{ this.options }};
+  var bases = {}, keyed = {}, chosen = null;
+  options.basemaps.forEach(function (b) {
+    var layer = b.url ? L.tileLayer(b.url, {attribution: b.attribution, maxZoom: b.max_zoom}) : L.layerGroup();
+    if (!b.url) { layer.getAttribution = function () { return b.attribution; }; }
+    bases[b.name] = layer; keyed[b.key] = layer;
+    if (b.key === options.basemap) chosen = layer;
+  });
+  (chosen || bases[Object.keys(bases)[0]]).addTo(map);
+  map.getContainer().classList.add("plain-basemap");
+  options.baseLayers = bases; options.baseLayerKeys = keyed; options.extraOverlays = [];
+  if (options.context) {
+    var context = L.geoJSON(options.context, {
+      interactive: false,
+      style: function (f) {
+        var kind = f.properties.kind;
+        if (kind === "river" || kind === "lake") return {color: "#4a90c8", weight: kind === "river" ? 2 : 1, fillColor: "#9cc6e8", fillOpacity: 0.6};
+        return {color: "#777", weight: 1.2, dashArray: "5 3", fill: false};
+      },
+      pointToLayer: function (f, latlng) {
+        var marker = L.circleMarker(latlng, {radius: 2.5, color: "#333", weight: 1, fillOpacity: 1, interactive: false});
+        if ((f.properties.rank || 3) <= 2) marker.bindTooltip(f.properties.name_en || "", {permanent: true, direction: "right", className: "context-label", offset: [4, 0]});
+        return marker;
+      }
+    });
+    context.addTo(map);
+    options.extraOverlays.push(["Borders, rivers, towns (offline)", context]);
+  }
+  if (options.choropleth) {
+    var maxCount = Math.max.apply(null, options.choropleth.features.map(function (f) { return f.properties.count; }).concat([1]));
+    var choro = L.geoJSON(options.choropleth, {
+      style: function (f) { var t = f.properties.count / maxCount; return {color: "#555", weight: 1, fillColor: "#b30000", fillOpacity: 0.05 + 0.55 * t}; },
+      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name + ": " + f.properties.count + " incidents"); }
+    });
+    options.extraOverlays.push(["Incidents per district", choro]);
+  }
+  window.geoIncidentMap(map, payload, options);
+})();
+{% endmacro %}
+""")
+
+    default_js = [
+        ("leaflet_markercluster", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js"),
+        ("leaflet_heat", "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js"),
+    ]
+    default_css = [
+        ("markerclustercss", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css"),
+    ]
+
+    def __init__(self, payload: dict, options: dict) -> None:
+        super().__init__()
+        self._name = "IncidentLayer"
+        self.payload = script_json(payload)
+        self.options = script_json(options)
+        # Our own script and styles, as data: URIs so they load with no server and no internet.
+        self.default_js = [*self.default_js, ("incident_layer_js", own_asset_uri("incident_layer.js"))]
+        self.default_css = [*self.default_css, ("incident_layer_css", own_asset_uri("incident_layer.css"))]
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(folium.elements.JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(folium.elements.CssLink(url), name=name)
+        super().render(**kwargs)
+
+
+def build_map(frame: gpd.GeoDataFrame, view: MapView | None = None, *, drafts: gpd.GeoDataFrame | None = None,
+              choropleth: dict | None = None, offline: bool = True) -> folium.Map:
+    """The interactive map of the given incidents.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Incidents as loaded by `geo.load_incidents` (already filtered).
+    view : MapView
+        Basemap, centre/zoom (default: the data's extent, else the region's),
+        heat map, clustering, the incident to select, drawing tools.
+    drafts : GeoDataFrame, optional
+        Draft incidents to show in their own dashed style.
+    choropleth : dict, optional
+        A GeoJSON FeatureCollection of areas with ``name`` and ``count`` properties.
+    offline : bool
+        Inline every script and stylesheet (no CDN); the default.
+    """
+    view = view or MapView()
+    reg = region()
+    fmap = folium.Map(
+        location=list(view.center) if view.center else [reg["center"]["lat"], reg["center"]["lon"]],
+        zoom_start=view.zoom or reg["zoom"],
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+        height="100%",
+    )
+    trim_map_assets(fmap)
+    if view.center is None and len(frame):
+        west, south, east, north = frame.total_bounds
+        if east - west > 0.01 or north - south > 0.01:
+            fmap.fit_bounds([[south, west], [north, east]], padding=(20, 20), max_zoom=12)
+        else:
+            fmap.location = [float(south), float(west)]
+    folium.plugins.Fullscreen(position="topleft").add_to(fmap)
+    folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
+                                  secondary_length_unit="meters", primary_area_unit="sqkilometers").add_to(fmap)
+    if view.draw:
+        folium.plugins.Draw(
+            export=False, position="topleft",
+            draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False},
+        ).add_to(fmap)
+    options = {
+        "basemap": view.basemap if view.basemap in basemaps() else "streets",
+        "basemaps": [{"key": key, **spec} for key, spec in basemaps().items()],
+        "cluster": view.cluster,
+        "heat": view.heat,
+        "heatAvailable": True,
+        "timeline": view.timeline,
+        "selected": view.selected_id,
+        "precisionCircles": len(frame) <= CIRCLE_LIMIT,
+        "syncUrl": view.sync_url,
+        "context": context_geojson(),
+        "choropleth": choropleth,
+        "drafts": map_payload(drafts, drafts=True) if drafts is not None and len(drafts) else None,
+    }
+    IncidentLayer(map_payload(frame), options).add_to(fmap)
+    if offline:
+        make_offline(fmap)
+    return fmap
+
+
+def map_html(fmap: folium.Map) -> str:
+    """The whole map as one standalone HTML page."""
+    return fmap.get_root().render()
