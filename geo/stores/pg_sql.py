@@ -1,0 +1,202 @@
+"""The PostgreSQL/PostGIS schema and the translation of an IncidentFilter into SQL.
+
+Every value reaches the server as a bound parameter; only the fixed fragments
+below are ever composed into statement text, so a filter value such as
+``'; DROP TABLE incidents; --`` is compared as data and matches nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from psycopg import sql
+
+from geo.filters import IncidentFilter
+from geo.frame import COLUMNS
+from geo.textnorm import normalise
+
+SCHEMA_VERSION = 1
+
+# The columns a validated record is stored in: every frame column but the
+# YAML line number, which means nothing in a database.
+DATA_COLUMNS: tuple[str, ...] = tuple(column for column in COLUMNS if column != "line")
+# Plus the normalised search text, computed in Python with geo.textnorm so the
+# database matches exactly what the in-memory filter matches.
+WRITE_COLUMNS: tuple[str, ...] = (*DATA_COLUMNS, "search_text")
+
+DDL = """
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE IF NOT EXISTS incidents (
+    id text PRIMARY KEY CHECK (id ~ '^[a-z0-9][a-z0-9-]{2,80}$'),
+    date date NOT NULL,
+    date_end date CHECK (date_end IS NULL OR date_end >= date),
+    time_precision text NOT NULL DEFAULT 'day',
+    time text,
+    event_type text NOT NULL,
+    sub_event_type text NOT NULL,
+    actor1 text NOT NULL,
+    actor1_attribution text,
+    side1 text,
+    actor2 text,
+    actor2_attribution text,
+    side2 text,
+    assoc_actor1 text[] NOT NULL DEFAULT '{}',
+    assoc_actor2 text[] NOT NULL DEFAULT '{}',
+    place text NOT NULL,
+    gazetteer_id text,
+    lat double precision NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon double precision NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    geo_precision text NOT NULL,
+    governorate text,
+    district text,
+    fatalities integer,
+    fatalities_max integer,
+    fatalities_qualifier text,
+    injuries integer,
+    injuries_max integer,
+    injuries_qualifier text,
+    description text,
+    sources jsonb NOT NULL DEFAULT '[]',
+    status text NOT NULL,
+    tags text[] NOT NULL DEFAULT '{}',
+    notes text,
+    last_edited_by text,
+    last_edited_at text,
+    search_text text NOT NULL DEFAULT '',
+    version integer NOT NULL DEFAULT 1,
+    geom geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED,
+    period daterange GENERATED ALWAYS AS (daterange(date, COALESCE(date_end, date), '[]')) STORED
+);
+CREATE INDEX IF NOT EXISTS incidents_geom_period_idx ON incidents USING gist (geom, period);
+CREATE INDEX IF NOT EXISTS incidents_date_idx ON incidents (date);
+CREATE INDEX IF NOT EXISTS incidents_date_end_idx ON incidents (date_end);
+CREATE INDEX IF NOT EXISTS incidents_side1_idx ON incidents (side1);
+CREATE INDEX IF NOT EXISTS incidents_side2_idx ON incidents (side2);
+CREATE INDEX IF NOT EXISTS incidents_actor1_idx ON incidents (actor1);
+CREATE INDEX IF NOT EXISTS incidents_actor2_idx ON incidents (actor2);
+CREATE INDEX IF NOT EXISTS incidents_search_idx ON incidents USING gin (search_text gin_trgm_ops);
+CREATE TABLE IF NOT EXISTS deleted_incidents (
+    id text PRIMARY KEY,
+    deleted_at timestamptz NOT NULL DEFAULT now(),
+    deleted_by text,
+    last_version integer
+);
+CREATE TABLE IF NOT EXISTS geo_schema (version integer NOT NULL);
+"""
+
+
+def _ident_list(columns: tuple[str, ...], prefix: str = "") -> sql.Composable:
+    if prefix:
+        return sql.SQL(", ").join(sql.Identifier(prefix, column) for column in columns)
+    return sql.SQL(", ").join(sql.Identifier(column) for column in columns)
+
+
+def select_columns() -> sql.Composable:
+    """The data columns, in frame order, plus the version."""
+    return _ident_list((*DATA_COLUMNS, "version"))
+
+
+def upsert_from_staging(staging: str) -> sql.Composable:
+    """Insert or update every staged row; a row that changes nothing keeps its version.
+
+    Ids in ``deleted_incidents`` are skipped: an id is never reused.
+    """
+    updates = sql.SQL(", ").join(
+        sql.SQL("{col} = EXCLUDED.{col}").format(col=sql.Identifier(column)) for column in WRITE_COLUMNS
+    )
+    return sql.SQL(
+        "INSERT INTO incidents ({cols}) SELECT {cols} FROM {staging} s "
+        "WHERE NOT EXISTS (SELECT 1 FROM deleted_incidents d WHERE d.id = s.id) "
+        "ON CONFLICT (id) DO UPDATE SET {updates}, version = incidents.version + 1 "
+        "WHERE ({old}) IS DISTINCT FROM ({new}) "
+        "RETURNING (xmax = 0) AS inserted"
+    ).format(
+        cols=_ident_list(WRITE_COLUMNS), staging=sql.Identifier(staging), updates=updates,
+        old=_ident_list(WRITE_COLUMNS, "incidents"), new=_ident_list(WRITE_COLUMNS, "excluded"),
+    )
+
+
+def insert_one() -> sql.Composable:
+    """Add one incident unless its id exists (the caller reports the conflict)."""
+    return sql.SQL("INSERT INTO incidents ({cols}) VALUES ({params}) ON CONFLICT (id) DO NOTHING "
+                   "RETURNING version").format(
+        cols=_ident_list(WRITE_COLUMNS), params=sql.SQL(", ").join(sql.Placeholder() * len(WRITE_COLUMNS)))
+
+
+def update_one() -> sql.Composable:
+    """Replace one incident only if it still has the version the edit started from."""
+    sets = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(column)) for column in WRITE_COLUMNS)
+    return sql.SQL("UPDATE incidents SET {sets}, version = version + 1 WHERE id = %s AND version = %s "
+                   "RETURNING version").format(sets=sets)
+
+
+def like_pattern(term: str) -> str:
+    """A LIKE pattern matching the term anywhere, with LIKE's own wildcards escaped."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def where_clause(flt: IncidentFilter | None) -> tuple[sql.Composable, list]:
+    """The WHERE clause and its parameters for a filter, with the semantics of geo.filters.mask.
+
+    Governorate and district are pushed down loosely (an incident without one may
+    still get it filled from the gazetteer at load time); the store filters them
+    exactly after filling.
+    """
+    flt = flt or IncidentFilter()
+    parts: list[sql.Composable] = []
+    params: list = []
+
+    def add(fragment: str, *values: object) -> None:
+        parts.append(sql.SQL(fragment))
+        params.extend(values)
+
+    if flt.date_from is not None and flt.date_to is not None and flt.date_from > flt.date_to:
+        add("FALSE")  # an empty span matches nothing; daterange() would raise instead
+    elif flt.date_from is not None or flt.date_to is not None:
+        # Overlap of [date, date_end] with the wanted span; an open end is unbounded.
+        add("period && daterange(%s::date, %s::date, '[]')", _date(flt.date_from), _date(flt.date_to))
+    if flt.actors:
+        _role(add, flt.role, "actor1 = ANY(%s) OR assoc_actor1 && %s", "actor2 = ANY(%s) OR assoc_actor2 && %s",
+              list(flt.actors))
+    if flt.sides:
+        _role(add, flt.role, "side1 = ANY(%s)", "side2 = ANY(%s)", list(flt.sides))
+    for column, values in (("event_type", flt.event_types), ("sub_event_type", flt.sub_event_types),
+                           ("status", flt.statuses), ("geo_precision", flt.precisions)):
+        if values:
+            parts.append(sql.SQL("{} = ANY(%s)").format(sql.Identifier(column)))
+            params.append(list(values))
+    for column, values in (("governorate", flt.governorates), ("district", flt.districts)):
+        if values:
+            parts.append(sql.SQL("({col} = ANY(%s) OR {col} IS NULL)").format(col=sql.Identifier(column)))
+            params.append(list(values))
+    if flt.min_fatalities is not None and flt.min_fatalities > 0:
+        add("COALESCE(fatalities, 0) >= %s", int(flt.min_fatalities))
+    if flt.tags:
+        add("tags && %s", list(flt.tags))
+    if flt.bbox is not None:
+        add("geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", *(float(value) for value in flt.bbox))
+    if flt.area_wkt:
+        # ST_Contains, like shapely.contains_xy in the in-memory filter: a point
+        # exactly on the drawn edge is outside in both, so the stores agree.
+        add("ST_Contains(ST_GeomFromText(%s, 4326), geom)", flt.area_wkt)
+    for term in normalise(flt.text).split() if flt.text.strip() else ():
+        add("search_text LIKE %s", like_pattern(term))
+    if not parts:
+        return sql.SQL("TRUE"), []
+    return sql.SQL(" AND ").join(sql.SQL("({})").format(part) for part in parts), params
+
+
+def _role(add, role: str, acted: str, targeted: str, values: list[str]) -> None:
+    count = acted.count("%s")
+    if role == "acted":
+        add(acted, *[values] * count)
+    elif role == "targeted":
+        add(targeted, *[values] * count)
+    else:
+        add(f"{acted} OR {targeted}", *[values] * (2 * count))
+
+
+def _date(value: dt.date | None) -> dt.date | None:
+    return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

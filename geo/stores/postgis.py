@@ -1,0 +1,355 @@
+"""The record in PostgreSQL with PostGIS, for teams: many curators, replicas, millions of incidents.
+
+One row per incident in ``incidents``: the validated record's fields as
+columns, actors by role as text plus ``text[]`` arrays for the associated
+actors, ``tags`` as ``text[]``, and the sources as a ``jsonb`` array. Sources
+are always read and written with their incident, never queried alone, and
+their order matters: a jsonb array keeps both without a join. ``geom`` and
+``period`` are generated from lat/lon and date/date_end, so they can never
+disagree with them. ``version`` makes edits optimistic: an update names the
+version it started from and fails with `ConflictError` if another curator
+saved first. Deleted ids are kept in ``deleted_incidents`` and never reused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from geo.errors import ConflictError, Problem, RecordError, StoreError
+from geo.filters import IncidentFilter, search_text
+from geo.frame import empty_frame, records_to_frame
+from geo.rawrecord import dump_incident, record_to_raw
+from geo.records import fill_admin_areas
+from geo.schema import source_fields
+from geo.stores import pg_sql
+from geo.stores.urls import redact
+from geo.validation import validate_incident
+
+
+@dataclass
+class UpsertCounts:
+    """What a bulk write did: new incidents, changed ones, unchanged ones, refused deleted ids."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: int = 0
+
+    def __str__(self) -> str:
+        text = f"{self.inserted} added, {self.updated} updated, {self.unchanged} unchanged"
+        if self.refused:
+            text += f", {self.refused} refused (ids of deleted incidents are never reused)"
+        return text
+
+
+class PostgisStore:
+    """An IncidentStore on PostgreSQL with PostGIS.
+
+    Parameters
+    ----------
+    url : str
+        A libpq URL, e.g. ``postgresql://user:password@host:5432/incidents``.
+    connect_timeout : int
+        Seconds to wait for the server before reporting it unreachable.
+    """
+
+    def __init__(self, url: str, connect_timeout: int = 5) -> None:
+        self.url = url
+        self.safe_url = redact(url)
+        self.connect_timeout = connect_timeout
+        self._conn: psycopg.Connection | None = None
+
+    def __repr__(self) -> str:
+        return f"PostgisStore({self.safe_url!r})"
+
+    # Connections and errors
+
+    def _connection(self) -> psycopg.Connection:
+        if self._conn is not None and not self._conn.closed and not self._conn.broken:
+            return self._conn
+        try:
+            self._conn = psycopg.connect(self.url, connect_timeout=self.connect_timeout, autocommit=True)
+        except psycopg.Error as err:
+            raise StoreError(
+                f"cannot connect to the incident database {self.safe_url}: {_first_line(err, self.url)} — "
+                "check that PostgreSQL is running and accepts connections on that host and port, that the "
+                "user, password and database name are right, and the URL in INCIDENTS_DB_URL or --db"
+            ) from None
+        return self._conn
+
+    def close(self) -> None:
+        """Close the connection (the next call opens a new one)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Turn database errors into StoreError naming the database, the step and what to check."""
+        where = f"{self.safe_url}: {action}"
+        try:
+            yield
+        except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as err:
+            raise StoreError(f"{where}: the database has no incident schema ({_first_line(err, self.url)}) — "
+                             f"run `python -m geo db init --db URL` first") from None
+        except psycopg.errors.InsufficientPrivilege as err:
+            raise StoreError(f"{where}: permission denied ({_first_line(err, self.url)}) — connect as a user "
+                             "that owns the incident tables") from None
+        except psycopg.OperationalError as err:
+            self.close()
+            raise StoreError(f"{where}: lost the connection ({_first_line(err, self.url)}); the step was "
+                             "rolled back and nothing was half-written — check the server and retry") from None
+        except (psycopg.DataError, psycopg.IntegrityError) as err:
+            raise StoreError(f"{where}: the database refused a value ({_first_line(err, self.url)})") from None
+        except psycopg.Error as err:
+            raise StoreError(f"{where}: {_first_line(err, self.url)}") from None
+
+    # Schema
+
+    def init(self) -> None:
+        """Create the extensions, tables and indexes; running it again changes nothing."""
+        conn = self._connection()
+        with self._errors("creating the schema"):
+            try:
+                with conn.transaction():
+                    conn.execute(pg_sql.DDL)
+                    found = conn.execute("SELECT max(version) FROM geo_schema").fetchone()[0]
+                    if found is None:
+                        conn.execute("INSERT INTO geo_schema (version) VALUES (%s)", (pg_sql.SCHEMA_VERSION,))
+                    elif found > pg_sql.SCHEMA_VERSION:
+                        raise StoreError(f"{self.safe_url}: schema version {found} is newer than this "
+                                         f"program's {pg_sql.SCHEMA_VERSION} — update the program")
+            except (psycopg.errors.FeatureNotSupported, psycopg.errors.UndefinedFile) as err:
+                raise StoreError(f"{self.safe_url}: PostGIS or pg_trgm is not installed on the server "
+                                 f"({_first_line(err, self.url)}) — install postgresql-15-postgis-3 "
+                                 "(Debian/Ubuntu) or your platform's PostGIS package") from None
+
+    # Reading
+
+    def load(self, flt: IncidentFilter | None = None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+        """The incidents matching the filter as a frame shaped exactly like ``read_incidents``'s.
+
+        Parameters
+        ----------
+        flt : IncidentFilter, optional
+            Pushed down to SQL; only matching incidents leave the database.
+
+        Returns
+        -------
+        (GeoDataFrame, list of Problem)
+            Rows ordered by date then id; the database holds only valid
+            incidents, so the problem list is empty.
+        """
+        records = list(self._select(flt))
+        frame = records_to_frame(records) if records else empty_frame()
+        frame = fill_admin_areas(frame)
+        if flt is not None and (flt.governorates or flt.districts):
+            # Admin areas may be filled at load time; filter them exactly now.
+            keep = pd.Series(True, index=frame.index)
+            if flt.governorates:
+                keep &= frame["governorate"].isin(flt.governorates)
+            if flt.districts:
+                keep &= frame["district"].isin(flt.districts)
+            frame = frame[keep.to_numpy()]
+        return frame, []
+
+    def ids(self, flt: IncidentFilter | None = None) -> list[str]:
+        """The ids of the matching incidents, ordered by date then id (cheap: no frame is built)."""
+        where, params = pg_sql.where_clause(flt)
+        query = sql.SQL("SELECT id FROM incidents WHERE {} ORDER BY date, id").format(where)
+        with self._errors("querying incidents"):
+            return [row[0] for row in self._connection().execute(query, params)]
+
+    def count(self, flt: IncidentFilter | None = None) -> int:
+        """How many incidents match the filter."""
+        where, params = pg_sql.where_clause(flt)
+        with self._errors("counting incidents"):
+            return self._connection().execute(
+                sql.SQL("SELECT count(*) FROM incidents WHERE {}").format(where), params).fetchone()[0]
+
+    def _select(self, flt: IncidentFilter | None) -> Iterator[dict]:
+        where, params = pg_sql.where_clause(flt)
+        query = sql.SQL("SELECT {} FROM incidents WHERE {} ORDER BY date, id").format(
+            pg_sql.select_columns(), where)
+        with self._errors("querying incidents"):
+            rows = self._connection().execute(query, params).fetchall()
+        for row in rows:
+            yield _row_to_record(row)
+
+    def iter_records(self, batch_size: int = 2000) -> Iterator[dict]:
+        """Every incident as a validated record, ordered by date then id, streamed in batches."""
+        query = sql.SQL("SELECT {} FROM incidents ORDER BY date, id").format(pg_sql.select_columns())
+        conn = self._connection()
+        with self._errors("reading incidents"), conn.transaction(), conn.cursor(name="geo_pull") as cursor:
+            cursor.itersize = batch_size
+            cursor.execute(query)
+            for row in cursor:
+                yield _row_to_record(row)
+
+    def get(self, incident_id: str) -> tuple[dict, str] | None:
+        """One incident as written in incidents.yaml (a plain dict) and its version, or None."""
+        query = sql.SQL("SELECT {} FROM incidents WHERE id = %s").format(pg_sql.select_columns())
+        with self._errors(f"reading incident {incident_id}"):
+            row = self._connection().execute(query, (incident_id,)).fetchone()
+        if row is None:
+            return None
+        record = _row_to_record(row)
+        return record_to_raw(record), str(row[-1])
+
+    # Writing
+
+    def save(self, record: dict, base_version: str | None, editor: str) -> str:
+        """Add (``base_version`` None) or replace an incident in one transaction; return its new version.
+
+        Raises
+        ------
+        RecordError
+            The incident does not validate; nothing is written.
+        ConflictError
+            Another curator changed or deleted it since ``base_version``, or
+            the id is taken; ``diff`` shows their version against this one.
+        """
+        raw = dict(record)
+        raw["last_edited_by"] = editor
+        raw["last_edited_at"] = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+        clean, problems = validate_incident(raw, self.safe_url)
+        errors = [problem for problem in problems if problem.severity == "error"]
+        if clean is None or errors:
+            raise RecordError(errors)
+        ident = clean["id"]
+        row = _record_to_row(clean, _search_texts([clean])[0])
+        conn = self._connection()
+        with self._errors(f"saving incident {ident}"), conn.transaction():
+            if base_version is None:
+                if conn.execute("SELECT 1 FROM deleted_incidents WHERE id = %s", (ident,)).fetchone():
+                    raise ConflictError(f"incident {ident}: this id belonged to a deleted incident and is "
+                                        "never reused — give the new incident another id")
+                found = conn.execute(pg_sql.insert_one(), row).fetchone()
+                if found is None:
+                    raise self._conflict(ident, raw, "an incident with this id already exists — "
+                                         "open it and edit it, or give the new one another id")
+                return str(found[0])
+            found = conn.execute(pg_sql.update_one(), (*row, ident, _version(base_version))).fetchone()
+            if found is None:
+                raise self._conflict(ident, raw, "someone else saved or deleted it since you opened it — "
+                                     "reload it, reapply your change and save again")
+            return str(found[0])
+
+    def delete(self, incident_id: str, base_version: str, editor: str) -> None:
+        """Remove an incident if it still has ``base_version``; its id is never reused."""
+        conn = self._connection()
+        with self._errors(f"deleting incident {incident_id}"), conn.transaction():
+            found = conn.execute("DELETE FROM incidents WHERE id = %s AND version = %s RETURNING version",
+                                 (incident_id, _version(base_version))).fetchone()
+            if found is None:
+                raise self._conflict(incident_id, None, "it was changed or deleted since you opened it — "
+                                     "reload it and decide again")
+            conn.execute("INSERT INTO deleted_incidents (id, deleted_by, last_version) VALUES (%s, %s, %s) "
+                         "ON CONFLICT (id) DO NOTHING", (incident_id, editor, found[0]))
+
+    def _conflict(self, ident: str, attempted: dict | None, reason: str) -> ConflictError:
+        current = self.get(ident)
+        theirs = dump_incident(current[0]).splitlines() if current else []
+        mine = dump_incident(attempted).splitlines() if attempted else []
+        diff = "\n".join(difflib.unified_diff(theirs, mine, "in the database", "your edit", lineterm=""))
+        state = f"now at version {current[1]}" if current else "no longer in the database"
+        return ConflictError(f"incident {ident} ({state}): {reason}", diff)
+
+    def upsert(self, records: Iterable[dict], batch_size: int = 5000) -> UpsertCounts:
+        """Add or update validated records by id, in batches through COPY, all in one transaction.
+
+        An unchanged incident keeps its version, so re-importing the same data
+        changes nothing; if anything fails, nothing of the run is kept.
+        """
+        counts = UpsertCounts()
+        conn = self._connection()
+        columns = sql.SQL(", ").join(sql.Identifier(column) for column in pg_sql.WRITE_COLUMNS)
+        with self._errors("writing incidents"), conn.transaction():
+            conn.execute(sql.SQL("CREATE TEMP TABLE incident_staging ON COMMIT DROP AS "
+                                 "SELECT {} FROM incidents WITH NO DATA").format(columns))
+            for batch in _batches(records, batch_size):
+                batch = list({record["id"]: record for record in batch}.values())  # last one wins
+                texts = _search_texts(batch)
+                with conn.cursor() as cursor:
+                    with cursor.copy(sql.SQL("COPY incident_staging ({}) FROM STDIN").format(columns)) as copy:
+                        for record, text in zip(batch, texts, strict=True):
+                            copy.write_row(_record_to_row(record, text))
+                    cursor.execute(pg_sql.upsert_from_staging("incident_staging"))
+                    flags = [row[0] for row in cursor.fetchall()]
+                    refused = cursor.execute(
+                        "SELECT count(*) FROM incident_staging s JOIN deleted_incidents d USING (id)").fetchone()[0]
+                    cursor.execute("TRUNCATE incident_staging")
+                counts.inserted += sum(flags)
+                counts.updated += len(flags) - sum(flags)
+                counts.refused += refused
+                counts.unchanged += len(batch) - len(flags) - refused
+        return counts
+
+
+def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _search_texts(records: list[dict]) -> list[str]:
+    """The normalised search text per record, by the very function the in-memory filter uses."""
+    frame = pd.DataFrame({key: [record.get(key) for record in records]
+                          for key in ("description", "place", "notes", "sources")})
+    return search_text(frame).tolist()
+
+
+def _record_to_row(record: dict, text: str) -> tuple:
+    """The values of pg_sql.WRITE_COLUMNS for one validated record."""
+    values = []
+    for column in pg_sql.DATA_COLUMNS:
+        value = record.get(column)
+        if column in ("date", "date_end") and value is not None:
+            value = dt.date.fromisoformat(str(value)[:10])
+        elif column == "sources":
+            value = Jsonb(value or [])
+        elif column in ("assoc_actor1", "assoc_actor2", "tags"):
+            value = list(value or [])
+        values.append(value)
+    values.append(text)
+    return tuple(values)
+
+
+def _row_to_record(row: tuple) -> dict:
+    """A validated record (as geo.validation makes it) from a row of select_columns()."""
+    record = dict(zip(pg_sql.DATA_COLUMNS, row, strict=False))
+    for column in ("date", "date_end"):
+        if record[column] is not None:
+            record[column] = record[column].isoformat()
+    record["sources"] = [{key: source.get(key) for key in source_fields()} for source in record["sources"] or []]
+    for column in ("assoc_actor1", "assoc_actor2", "tags"):
+        record[column] = list(record[column] or [])
+    record["line"] = None
+    return record
+
+
+def _version(token: str) -> int:
+    try:
+        return int(token)
+    except (TypeError, ValueError):
+        raise ConflictError(f"version {token!r} is not a version of this database — reload the incident") from None
+
+
+def _first_line(err: Exception, url: str) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text.replace(url, redact(url))
