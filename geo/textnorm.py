@@ -101,3 +101,86 @@ def strip_arabic_prefixes(word: str) -> list[str]:
         if form not in seen:
             seen.append(form)
     return seen
+
+
+# Prepositions written as separate words before a place name ("في الميادين",
+# "من البوكمال"); the lookup drops them so a spotted phrase meets its entry.
+_ARABIC_LEADING_WORDS = ("في", "من", "الى", "على", "عند", "قرب")
+# Attached forms of في and من are rare but occur in hurried copy ("فيالميادين").
+_ARABIC_LONG_PREFIXES = ("في", "من")
+_LATIN_DIGRAPHS = (("dh", "d"), ("th", "t"), ("kh", "k"), ("gh", "g"), ("sh", "s"), ("ph", "f"),
+                   ("ck", "k"), ("q", "k"), ("c", "k"), ("x", "ks"))
+_LATIN_TRAILING_H = re.compile(r"(?<=[aeiou])h$")
+_LATIN_VOWELS = re.compile("[aeiouyw]")
+_DOUBLED = re.compile(r"(.)\1+")
+_EN_ARTICLES = frozenset(("al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an",
+                          "ed", "er", "es", "et", "ez", "en", "ul"))
+
+
+def strip_article(word: str) -> str:
+    """A word without its leading Arabic article ``ال`` (kept when too little would remain)."""
+    return _strip_arabic_article(word)
+
+
+def latin_skeleton(key: str) -> str:
+    """Consonant skeleton of a romanised name, so transliterations meet.
+
+    Digraphs fold (dh/d, kh/k, sh/s, q/k), vowels and the glides y/w drop and
+    doubled letters collapse: ``mayadeen``, ``mayadin`` and ``meyadine`` all give
+    ``mdn``; ``deirezzor`` and ``dayrzawr`` give ``drzr``.
+    """
+    text = _LATIN_TRAILING_H.sub("", key)
+    for pair, single in _LATIN_DIGRAPHS:
+        text = text.replace(pair, single)
+    text = _LATIN_VOWELS.sub("", text)
+    return _DOUBLED.sub(r"\1", text)
+
+
+def word_keys(words: list[str]) -> tuple[str, ...]:
+    """Lookup keys of a name given as normalised words (see `name_keys`)."""
+    if not words:
+        return ()
+    if is_arabic(" ".join(words)):
+        joined = _strip_arabic_article(words[0]) + "".join(words[1:])
+        every = "".join(_strip_arabic_article(word) for word in words)
+        return (joined,) if joined == every else (joined, every)
+    kept = [word for word in words if word not in _EN_ARTICLES]
+    key = "".join(kept)
+    if key.startswith(("al", "el")) and len(key) > 6:
+        # "Albu Kamal", "Alhiri": the article glued on without a hyphen
+        return (key, key[2:])
+    return (key,)
+
+
+def name_keys(text: str) -> tuple[str, ...]:
+    """Every key under which a gazetteer name is indexed.
+
+    Arabic names give the words joined with the first article dropped
+    (``ديرالزور``) and with every article dropped (``ديرزور``), so that
+    ``دير الزور``, ``ديرالزور`` and ``الزور`` written apart meet. English names
+    give the words joined without articles (``deirzor`` for Deir ez-Zor).
+    """
+    return word_keys(normalise(text).split())
+
+
+def query_forms(words: list[str]) -> list[list[str]]:
+    """Word lists to try for a normalised query: as written, then without prepositions and clitics.
+
+    ``في الميادين``, ``بالميادين``, ``وبالميادين`` and ``فالميادين`` all yield
+    ``الميادين`` among their forms.
+    """
+    forms = [words]
+    if not words or not is_arabic(words[0]):
+        return forms
+    rest = list(words)
+    while len(rest) > 1 and rest[0] in _ARABIC_LEADING_WORDS:
+        rest = rest[1:]
+        forms.append(rest)
+    first = rest[0]
+    bare_forms = strip_arabic_prefixes(first)[1:]
+    for prefix in _ARABIC_LONG_PREFIXES:
+        if first.startswith(prefix) and len(first) - len(prefix) >= 3:
+            bare_forms.append(first[len(prefix):])
+    for bare in bare_forms:
+        forms.append([bare, *rest[1:]])
+    return forms

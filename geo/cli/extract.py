@@ -1,0 +1,5 @@
+"""The extract command (filled in below)."""
+
+
+def register(subparsers) -> None:
+    return None

@@ -1,0 +1,58 @@
+"""Normalisation rules shared by the gazetteer, the actor registry and the extractor."""
+
+import pytest
+
+from geo.textnorm import latin_skeleton, name_key, name_keys, normalise, query_forms, strip_arabic_prefixes
+
+
+@pytest.mark.parametrize(("left", "right"), [
+    ("أبو حمام", "ابو حمام"),          # hamza on alef
+    ("إسرائيل", "اسرائيل"),
+    ("الطيانة", "الطيانه"),            # ta marbuta / ha
+    ("مصطفى", "مصطفي"),                # alef maqsura / ya
+    ("الميَادِين", "الميادين"),        # diacritics
+    ("الميـــادين", "الميادين"),       # tatweel
+    ("٣٠ جريح", "30 جريح"),            # Arabic-Indic digits
+    ("Deir ez-Zor", "deir EZ zor"),     # case and hyphen
+    ("Ma'adan", "Maadan"),              # apostrophe
+], ids=["hamza", "hamza-below", "ta-marbuta", "alef-maqsura", "diacritics", "tatweel", "digits",
+        "case-hyphen", "apostrophe"])
+def test_normalise_folds_variants(left, right):
+    assert normalise(left) == normalise(right)
+
+
+def test_normalise_keeps_distinct_names_apart():
+    assert normalise("الميادين") != normalise("البوكمال")
+
+
+@pytest.mark.parametrize(("spaced", "joined"), [("دير الزور", "ديرالزور"), ("البو كمال", "البوكمال")])
+def test_spacing_variants_share_a_key(spaced, joined):
+    assert set(name_keys(spaced)) & set(name_keys(joined))
+
+
+def test_name_key_keeps_its_behaviour():
+    assert name_key("ديرالزور") == name_key("دير الزور")
+    assert name_key("البوكمال") == name_key("بوكمال")
+    assert name_key("Deir ez-Zor") == name_key("deir EZ zor")
+
+
+@pytest.mark.parametrize("written", ["وبالميادين", "بالميادين", "والميادين", "للميادين", "فالميادين"])
+def test_attached_prefixes_are_stripped(written):
+    assert "الميادين" in strip_arabic_prefixes(written)
+
+
+@pytest.mark.parametrize("phrase", ["في الميادين", "من الميادين", "فيالميادين"])
+def test_query_forms_drop_prepositions(phrase):
+    forms = query_forms(normalise(phrase).split())
+    assert ["الميادين"] in forms
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("deirezzor", "dayrzawr"), ("mayadeen", "mayadin"), ("meyadine", "mayadin"), ("bukamal", "boukamal"),
+])
+def test_latin_skeleton_meets_transliterations(one, other):
+    assert latin_skeleton(one) == latin_skeleton(other)
+
+
+def test_latin_skeleton_separates_different_names():
+    assert latin_skeleton("hajin") != latin_skeleton("dhiban")
