@@ -17,7 +17,7 @@ import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.actors import registry
@@ -160,7 +160,7 @@ def script_json(value: object) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-class IncidentLayer(MacroElement):
+class IncidentLayer(JSCSSMixin):
     """The incidents, legend, timeline player and layer control, drawn by incident_layer.js."""
 
     _template = Template("""
@@ -225,14 +225,6 @@ class IncidentLayer(MacroElement):
         # Our own script and styles, as data: URIs so they load with no server and no internet.
         self.default_js = [*self.default_js, ("incident_layer_js", own_asset_uri("incident_layer.js"))]
         self.default_css = [*self.default_css, ("incident_layer_css", own_asset_uri("incident_layer.css"))]
-
-    def render(self, **kwargs) -> None:
-        figure = self.get_root()
-        for name, url in self.default_js:
-            figure.header.add_child(folium.elements.JavascriptLink(url), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(folium.elements.CssLink(url), name=name)
-        super().render(**kwargs)
 
 
 def build_map(frame: gpd.GeoDataFrame, view: MapView | None = None, *, drafts: gpd.GeoDataFrame | None = None,

@@ -1,0 +1,87 @@
+"""Incident map dashboard: `streamlit run dashboard/app.py [-- --file PATH]`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from any folder without installing
+
+from dashboard.data import load_record, record_path  # noqa: E402
+from dashboard.panels import area_panel, headline_panel, problems_panel, table_panel, timeline_panel  # noqa: E402
+from dashboard.sidebar import set_area_from_drawing, sidebar_filter  # noqa: E402
+from geo.errors import GeoError  # noqa: E402
+from geo.filters import apply_filter, describe  # noqa: E402
+from geo.mapping import MapView, basemaps, build_map  # noqa: E402
+
+MAP_HEIGHT = 620
+
+
+def view_from_url(selected_id: str | None) -> MapView:
+    """Basemap, centre and zoom as the map last wrote them into the URL."""
+    params = st.query_params
+    center = None
+    try:
+        if "lat" in params and "lon" in params:
+            lat, lon = float(params["lat"]), float(params["lon"])
+            if -90 <= lat <= 90 and -180 <= lon <= 180:
+                center = (lat, lon)
+        zoom = int(params["zoom"]) if "zoom" in params else None
+    except ValueError:
+        center, zoom = None, None
+    basemap = params.get("basemap", "streets")
+    return MapView(
+        basemap=basemap if basemap in basemaps() else "streets",
+        center=center,
+        zoom=zoom if zoom is None or 1 <= zoom <= 19 else None,
+        heat=bool(st.session_state.get("heat", False)),
+        cluster=bool(st.session_state.get("cluster", True)),
+        selected_id=selected_id,
+        draw=True,
+        height=MAP_HEIGHT,
+    )
+
+
+def main() -> None:
+    st.set_page_config(page_title="Incident map", layout="wide")
+    path = record_path()
+    try:
+        frame, problems = load_record(path)
+    except (GeoError, OSError) as err:
+        st.error(f"The incident record could not be loaded: {err}")
+        st.stop()
+    flt = sidebar_filter(frame)
+    shown = apply_filter(frame, flt)
+
+    st.title("Incident map")
+    st.caption(f"{path.name} · {describe(flt)}")
+    problems_panel(problems, str(path))
+    headline_panel(shown)
+    if len(shown) == 0:
+        st.info("No incidents match these filters. Widen the period or clear some filters in the sidebar.")
+
+    selected = st.session_state.get("selected_incident")
+    fmap = build_map(shown, view_from_url(selected))
+    result = st_folium(fmap, key="incident_map", height=MAP_HEIGHT, use_container_width=True,
+                       returned_objects=["last_active_drawing"])
+    if result and set_area_from_drawing(result.get("last_active_drawing")):
+        st.rerun()
+
+    st.subheader("Timeline")
+    timeline_panel(shown)
+    left, right = st.columns([3, 1])
+    with left:
+        st.subheader("Incidents")
+        chosen = table_panel(shown)
+        if chosen != selected:
+            st.session_state["selected_incident"] = chosen
+            st.rerun()
+    with right:
+        st.subheader("By area")
+        area_panel(shown)
+
+
+main()

@@ -1,0 +1,41 @@
+"""Where the dashboard's record comes from, and its cached loading."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+from geo.errors import Problem
+from geo.records import read_incidents
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def record_path() -> Path:
+    """The incident file: `-- --file PATH`, else $INCIDENTS_FILE, else the bundled incidents.yaml."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--file")
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    chosen = args.file or os.environ.get("INCIDENTS_FILE")
+    return Path(chosen) if chosen else REPO_ROOT / "incidents.yaml"
+
+
+def file_signature(path: Path) -> tuple[str, int, int]:
+    """Part of the cache key: st.cache_* hashes a path as a string, blind to edits."""
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the incident record…")
+def _load(signature: tuple[str, int, int]):
+    frame, problems = read_incidents(signature[0])
+    return frame, problems
+
+
+def load_record(path: Path) -> tuple[object, list[Problem]]:
+    """The validated frame and its problems, reloaded only when the file changes."""
+    return _load(file_signature(path))

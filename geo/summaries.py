@@ -1,0 +1,49 @@
+"""Figures and counts shown beside the map and in exports."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def headline(frame: pd.DataFrame) -> dict:
+    """Incidents, reported fatalities (minimum), period and distinct places."""
+    if len(frame) == 0:
+        return {"incidents": 0, "fatalities": 0, "unknown_fatalities": 0, "period": "—", "places": 0}
+    start = frame["date"].min()
+    end = frame["date_end"].fillna(frame["date"]).max()
+    period = start.strftime("%Y-%m-%d") if start == end else f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+    return {
+        "incidents": len(frame),
+        "fatalities": int(frame["fatalities"].fillna(0).sum()),
+        "unknown_fatalities": int(frame["fatalities"].isna().sum()),
+        "period": period,
+        "places": int(frame["place"].nunique()),
+    }
+
+
+def timeline_counts(frame: pd.DataFrame, unit: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Incidents per day (or week for long spans) and side, with the unit used."""
+    if len(frame) == 0:
+        return pd.DataFrame(columns=["period", "side", "count"]), unit or "day"
+    span = (frame["date"].max() - frame["date"].min()).days
+    unit = unit or ("day" if span <= 120 else "week")
+    period = frame["date"].dt.to_period("W-SUN").dt.start_time if unit == "week" else frame["date"]
+    counts = (
+        pd.DataFrame({"period": period, "side": frame["side1"].fillna("Unidentified")})
+        .groupby(["period", "side"]).size().rename("count").reset_index()
+    )
+    return counts, unit
+
+
+def area_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Incidents and reported fatalities per governorate and district."""
+    if len(frame) == 0:
+        return pd.DataFrame(columns=["governorate", "district", "incidents", "fatalities"])
+    grouped = (
+        frame.assign(governorate=frame["governorate"].fillna("(unknown)"), district=frame["district"].fillna("(unknown)"))
+        .groupby(["governorate", "district"])
+        .agg(incidents=("id", "size"), fatalities=("fatalities", lambda s: int(s.fillna(0).sum())))
+        .reset_index()
+        .sort_values("incidents", ascending=False)
+    )
+    return grouped
