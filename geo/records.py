@@ -74,8 +74,6 @@ def load_incidents(path: str | Path, strict: bool = False) -> gpd.GeoDataFrame:
 
 def fill_admin_areas(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Fill missing governorate/district from the gazetteer or the loaded boundaries."""
-    try:
-        from geo.admin import assign_admin_areas
-    except ImportError:
-        return frame
+    from geo.admin import assign_admin_areas
+
     return assign_admin_areas(frame)
