@@ -88,9 +88,12 @@ def _push(args) -> int:
 
 def _pull(args) -> int:
     store = open_database(args)
+    total = store.count()  # reaches the server before the output file is touched
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     header = (f"The incident record, pulled from {store.safe_url} at {stamp}.\n"
               "Field reference: README.md, \"Data format\". Check: python -m geo validate")
     count = write_incidents(args.file, (record_to_raw(record) for record in store.iter_records()), header)
     print(f"{store.safe_url} → {args.file}: {count} incidents", file=sys.stderr)
+    if count != total:
+        print(f"note: {count - total:+d} incidents changed in the database while pulling", file=sys.stderr)
     return 0

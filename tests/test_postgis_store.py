@@ -1,0 +1,266 @@
+"""The PostgreSQL/PostGIS store against a real server (see the pg_url fixture in conftest.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+
+from bench.synthetic import SYRIA, generate
+from geo.cli import main
+from geo.errors import ConflictError, RecordError, StoreError
+from geo.filters import IncidentFilter, apply_filter
+from geo.frame import records_to_frame
+from geo.records import fill_admin_areas, parse_incidents, read_incidents
+from geo.stores.postgis import PostgisStore
+from geo.validation import validate_incidents
+
+pytestmark = pytest.mark.postgres
+
+SEED = Path(__file__).resolve().parent.parent / "incidents.yaml"
+INJECTIONS = ["'; DROP TABLE incidents; --", "x' OR '1'='1", "%", "_", "\\", "$$; DELETE FROM incidents; $$"]
+
+
+def _seed_records() -> list[dict]:
+    records, problems = parse_incidents(SEED.read_bytes(), str(SEED))
+    assert not [problem for problem in problems if problem.severity == "error"]
+    return records
+
+
+def _extra_raw() -> list[dict]:
+    """Hand-made incidents for the edges: spans, associated actors, Arabic text, odd figures."""
+    base = {"event_type": "Battles", "sub_event_type": "Armed clash", "geo_precision": "town",
+            "status": "fair", "sources": [{"publisher": "Test", "url": "https://example.org/a"}]}
+    return [
+        {**base, "id": "edge-span-001", "date": "2020-01-28", "date_end": "2020-02-03",
+         "actor1": "SDF", "assoc_actor1": ["Deir ez-Zor Military Council"], "actor2": "ISIS",
+         "place": "الشَّحَيْل", "lat": 35.12, "lon": 40.40, "fatalities": {"min": 20, "qualifier": "more_than"},
+         "description": "اشتباكات عنيفة في بلدة الشحيل", "tags": ["edge", "span"], "governorate": "Deir ez-Zor"},
+        {**base, "id": "edge-assoc-002", "date": "2020-02-01", "actor1": "ISIS", "actor2": "SDF",
+         "assoc_actor2": ["Arab tribal fighters"], "place": "Hajin", "lat": 34.69, "lon": 40.83,
+         "fatalities": {"qualifier": "dozens"}, "injuries": {"max": 5, "qualifier": "up_to"},
+         "description": "Clashes with 100% certainty_of_wildcards near HAJIN", "district": "Al-Bukamal"},
+        {**base, "id": "edge-notarget-003", "date": "2020-03-15", "time": "22:30", "actor1": "Unidentified armed group",
+         "place": "Al-Bukamal edge", "lat": 34.40, "lon": 40.95, "fatalities": 0, "time_precision": "month",
+         "notes": "Quote ' and \\ backslash kept verbatim", "status": "draft"},
+    ]
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[dict]:
+    raws = _extra_raw() + generate(400, seed=7, bbox=SYRIA)
+    records, problems = validate_incidents(raws, "sample")
+    assert not [problem for problem in problems if problem.severity == "error"], problems[:3]
+    return _seed_records() + records
+
+
+@pytest.fixture
+def store(pg_url: str) -> PostgisStore:
+    db = PostgisStore(pg_url)
+    db.init()
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def filled(store: PostgisStore, sample: list[dict]) -> PostgisStore:
+    store.upsert(sample)
+    return store
+
+
+def test_init_is_idempotent(store, sample):
+    store.upsert(sample[:5])
+    store.init()
+    store.init()
+    assert store.count() == 5
+
+
+def test_load_gives_the_same_frame_as_the_yaml_loader(store):
+    store.upsert(_seed_records())
+    from_db, problems = store.load()
+    from_yaml, _ = read_incidents(SEED, use_cache=False)
+    expected = from_yaml.sort_values(["date", "id"]).reset_index(drop=True)
+    expected["line"] = pd.array([None] * len(expected), dtype="Int64")  # a database has no line numbers
+    assert problems == []
+    assert list(from_db.columns) == list(from_yaml.columns)
+    assert_geodataframe_equal(from_db.reset_index(drop=True), expected)
+
+
+def test_empty_result_has_the_frame_columns(filled):
+    frame, _ = filled.load(IncidentFilter(actors=("nobody at all",)))
+    assert len(frame) == 0
+    assert list(frame.columns) == list(records_to_frame([]).columns)
+
+
+FILTERS = {
+    "span": IncidentFilter(date_from=dt.date(2020, 2, 1), date_to=dt.date(2020, 2, 2)),
+    "from-only": IncidentFilter(date_from=dt.date(2024, 6, 1)),
+    "to-only": IncidentFilter(date_to=dt.date(2017, 1, 1)),
+    "reversed-span": IncidentFilter(date_from=dt.date(2022, 1, 1), date_to=dt.date(2021, 1, 1)),
+    "actor-any": IncidentFilter(actors=("Arab tribal fighters", "IRGC")),
+    "actor-acted": IncidentFilter(actors=("Deir ez-Zor Military Council",), role="acted"),
+    "actor-targeted": IncidentFilter(actors=("Arab tribal fighters", "Kata'ib Hezbollah"), role="targeted"),
+    "side-any": IncidentFilter(sides=("ISIS",)),
+    "side-acted": IncidentFilter(sides=("SDF", "Russia"), role="acted"),
+    "side-targeted": IncidentFilter(sides=("Civilians",), role="targeted"),
+    "event-type": IncidentFilter(event_types=("Battles", "Riots")),
+    "sub-event-type": IncidentFilter(sub_event_types=("Air/drone strike",)),
+    "status": IncidentFilter(statuses=("draft", "contested")),
+    "precision": IncidentFilter(precisions=("site",)),
+    "min-fatalities": IncidentFilter(min_fatalities=5),
+    "min-fatalities-zero": IncidentFilter(min_fatalities=0),
+    "text-arabic-diacritics": IncidentFilter(text="الشحيل"),
+    "text-arabic-variants": IncidentFilter(text="البوكمال"),
+    "text-case": IncidentFilter(text="hajin CLASHES"),
+    "text-percent": IncidentFilter(text="100%"),
+    "text-underscore": IncidentFilter(text="certainty_of"),
+    "text-quote": IncidentFilter(text="quote '"),
+    "bbox": IncidentFilter(bbox=(38.0, 34.0, 40.5, 35.5)),
+    "polygon": IncidentFilter(area_wkt="POLYGON((39 33, 42 33, 42 36, 39 33))"),
+    "governorate": IncidentFilter(governorates=("Deir ez-Zor",)),
+    "district": IncidentFilter(districts=("Al-Bukamal", "Al-Mayadin")),
+    "tags": IncidentFilter(tags=("span", "aug-2022-escalation")),
+    "combined": IncidentFilter(date_from=dt.date(2018, 1, 1), date_to=dt.date(2023, 12, 31),
+                               sides=("Iran-backed militias", "International Coalition"), role="acted",
+                               bbox=(37.0, 33.0, 41.5, 36.5)),
+}
+
+
+@pytest.mark.parametrize("flt", FILTERS.values(), ids=FILTERS.keys())
+def test_pushed_down_filter_matches_the_in_memory_filter(filled, sample, flt):
+    # As read_incidents does: admin areas filled, then filtered.
+    expected = sorted(apply_filter(fill_admin_areas(records_to_frame(sample)), flt)["id"])
+    assert sorted(filled.ids(flt)) == expected
+    frame, _ = filled.load(flt)
+    assert sorted(frame["id"]) == expected
+
+
+def test_every_filter_field_is_exercised():
+    from geo.filters import filter_field_names
+
+    used = {name for flt in FILTERS.values() for name in filter_field_names()
+            if getattr(flt, name) != getattr(IncidentFilter(), name)}
+    assert used == set(filter_field_names())
+
+
+@pytest.mark.parametrize("value", INJECTIONS, ids=range(len(INJECTIONS)))
+def test_malicious_filter_values_are_data(filled, sample, value):
+    frame = records_to_frame(sample)
+    before = filled.count()
+    for flt in (IncidentFilter(text=value), IncidentFilter(actors=(value,)), IncidentFilter(sides=(value,)),
+                IncidentFilter(event_types=(value,)), IncidentFilter(statuses=(value,)),
+                IncidentFilter(governorates=(value,)), IncidentFilter(tags=(value,))):
+        # Matched literally, as the in-memory filter does ("%" finds the "100%" text, nothing else).
+        assert sorted(filled.ids(flt)) == sorted(apply_filter(frame, flt)["id"])
+    assert filled.count() == before == len(sample)
+
+
+def test_malicious_text_is_stored_verbatim(store, sample):
+    raw = {**_extra_raw()[0], "description": INJECTIONS[0], "notes": INJECTIONS[-1]}
+    version = store.save(raw, None, "mallory")
+    stored, stored_version = store.get(raw["id"])
+    assert stored_version == version
+    assert (stored["description"], stored["notes"]) == (INJECTIONS[0], INJECTIONS[-1])
+    assert store.ids(IncidentFilter(text="drop table")) == [raw["id"]]
+
+
+def test_push_then_pull_gives_the_same_incidents(pg_url, tmp_path, capsys):
+    pulled = tmp_path / "pulled.yaml"
+    assert main(["db", "init", "--db", pg_url]) == 0
+    assert main(["db", "push", "--db", pg_url, "--file", str(SEED)]) == 0
+    assert main(["db", "pull", "--db", pg_url, "--file", str(pulled)]) == 0
+    original = _seed_records()
+    back, problems = parse_incidents(pulled.read_bytes(), str(pulled))
+    assert problems == []
+    assert [record["date"] for record in back] == sorted(record["date"] for record in back)
+    by_id = {record["id"]: record for record in back}
+    assert set(by_id) == {record["id"] for record in original}
+    for record in original:
+        for field, value in record.items():
+            if field != "line":
+                assert by_id[record["id"]][field] == value, (record["id"], field)
+
+
+def test_push_is_idempotent(pg_url, capsys):
+    main(["db", "init", "--db", pg_url])
+    main(["db", "push", "--db", pg_url, "--file", str(SEED)])
+    capsys.readouterr()
+    assert main(["db", "push", "--db", pg_url, "--file", str(SEED)]) == 0
+    assert "0 added, 0 updated, 18 unchanged" in capsys.readouterr().out
+
+
+def test_push_refuses_a_file_with_errors(store, pg_url, tmp_path, capsys):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("- id: x\n  date: someday\n", encoding="utf-8")
+    assert main(["db", "push", "--db", pg_url, "--file", str(broken)]) == 1
+    assert "someday" in capsys.readouterr().err
+    assert store.count() == 0
+
+
+def test_second_curator_gets_a_conflict(filled, pg_url):
+    other = PostgisStore(pg_url)
+    raw, version = filled.get("edge-span-001")
+    theirs, their_version = other.get("edge-span-001")
+    raw["description"] = "first curator's words"
+    theirs["description"] = "second curator's words"
+    new_version = filled.save(raw, version, "ana")
+    assert new_version != version
+    with pytest.raises(ConflictError, match="edge-span-001.*someone else saved") as caught:
+        other.save(theirs, their_version, "bob")
+    assert "+  description: second curator's words" in caught.value.diff
+    stored, _ = filled.get("edge-span-001")
+    assert stored["description"] == "first curator's words"
+    assert stored["last_edited_by"] == "ana"
+    other.close()
+
+
+def test_adding_an_existing_or_deleted_id_conflicts(filled):
+    raw, version = filled.get("edge-assoc-002")
+    with pytest.raises(ConflictError, match="already exists"):
+        filled.save(raw, None, "ana")
+    with pytest.raises(ConflictError, match="changed or deleted"):
+        filled.delete("edge-assoc-002", str(int(version) + 1), "ana")
+    filled.delete("edge-assoc-002", version, "ana")
+    assert filled.get("edge-assoc-002") is None
+    with pytest.raises(ConflictError, match="never reused"):
+        filled.save(raw, None, "ana")
+    assert filled.upsert([_seed_records()[0], *validate_incidents([raw], "x")[0]]).refused == 1
+
+
+def test_invalid_edit_writes_nothing(filled):
+    raw, version = filled.get("edge-span-001")
+    raw["lat"] = "north of the river"
+    with pytest.raises(RecordError, match="lat"):
+        filled.save(raw, version, "ana")
+    assert filled.get("edge-span-001")[1] == version
+
+
+def test_failed_bulk_write_leaves_nothing_half_written(store, sample):
+    bad = dict(sample[-1], id="bad-lat-999", lat=123.0)  # bypasses validation: the database still refuses
+    with pytest.raises(StoreError, match="refused a value"):
+        store.upsert([*sample[:50], bad], batch_size=10)
+    assert store.count() == 0
+
+
+def test_unreachable_database_is_a_clear_error(capsys):
+    url = "postgresql://ana:s3cret@127.0.0.1:1/incidents"
+    with pytest.raises(StoreError, match=r"cannot connect .*ana:\*\*\*@127\.0\.0\.1:1/incidents.*check that") as caught:
+        PostgisStore(url, connect_timeout=2).load()
+    assert "s3cret" not in str(caught.value)
+    assert main(["db", "pull", "--db", url, "--file", "/nonexistent/never-written.yaml"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot connect") and "Traceback" not in err and "s3cret" not in err
+
+
+def test_missing_schema_says_to_run_init(pg_url):
+    with pytest.raises(StoreError, match="db init"):
+        PostgisStore(pg_url).load()
+
+
+def test_missing_url_says_how_to_give_one(monkeypatch, capsys):
+    monkeypatch.delenv("INCIDENTS_DB_URL", raising=False)
+    assert main(["db", "init"]) == 1
+    assert "INCIDENTS_DB_URL" in capsys.readouterr().err
