@@ -17,7 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from geo.errors import Problem
-from geo.frame import LIST_COLUMNS
+from geo.frame import LIST_COLUMNS, unify_string_columns
 from geo.schema import data_fingerprint
 
 CACHE_VERSION = "3"
@@ -47,7 +47,9 @@ def read_cached(folder: Path, key: str) -> tuple[gpd.GeoDataFrame, list[Problem]
         return None
     for column in LIST_COLUMNS:
         frame[column] = [json.loads(value) for value in frame[column]]
-    return frame, problems
+    for column in ("date", "date_end"):
+        frame[column] = frame[column].astype("datetime64[ns]")
+    return unify_string_columns(frame), problems
 
 
 def write_cached(folder: Path, key: str, frame: gpd.GeoDataFrame, problems: list[Problem]) -> None:

@@ -27,8 +27,8 @@ def records_to_frame(records: list[dict]) -> gpd.GeoDataFrame:
 
 
 def _typed(frame: pd.DataFrame) -> gpd.GeoDataFrame:
-    frame["date"] = pd.to_datetime(frame["date"], format="ISO8601")
-    frame["date_end"] = pd.to_datetime(frame["date_end"], format="ISO8601")
+    for column in ("date", "date_end"):
+        frame[column] = pd.to_datetime(frame[column], format="ISO8601").astype("datetime64[ns]")
     for column in COUNT_COLUMNS:
         frame[column] = pd.array(frame[column], dtype="Int64")
     frame["line"] = pd.array(frame["line"], dtype="Int64")
@@ -37,6 +37,15 @@ def _typed(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     geometry = points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
     frame = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
     frame["search_text"] = search_text(frame) if len(frame) else pd.Series([], dtype="object")
+    return unify_string_columns(frame)
+
+
+def unify_string_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as object dtype with None for missing, however pandas inferred them."""
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.StringDtype):
+            values = frame[column]
+            frame[column] = values.astype(object).where(values.notna(), None)
     return frame
 
 

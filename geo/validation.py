@@ -274,7 +274,7 @@ def validate_incident(raw: object, path: str, actors: ActorRegistry | None = Non
 
     for key in ("time_precision", "geo_precision", "status"):
         value = raw.get(key, spec[key].default)
-        if value is not None and value not in spec[key].values:
+        if value is not None and (not isinstance(value, str) or value not in spec[key].values):
             check.error(key, f"{value!r} is not one of {', '.join(spec[key].values)}",
                         _suggest(str(value), spec[key].values))
         record[key] = value
@@ -285,7 +285,11 @@ def validate_incident(raw: object, path: str, actors: ActorRegistry | None = Non
 
     taxonomy = event_types()
     event_type, sub_type = raw.get("event_type"), raw.get("sub_event_type")
-    if event_type is not None and event_type not in taxonomy:
+    if event_type is not None and not isinstance(event_type, str):
+        check.error("event_type", f"expected text, got {event_type!r}", f"use one of {', '.join(taxonomy)}")
+    elif sub_type is not None and not isinstance(sub_type, str):
+        check.error("sub_event_type", f"expected text, got {sub_type!r}", "write the sub-event type as text")
+    elif event_type is not None and event_type not in taxonomy:
         check.error("event_type", f"unknown event type {event_type!r}",
                     _suggest(str(event_type), taxonomy) or f"use one of {', '.join(taxonomy)}")
     elif sub_type is not None and event_type in taxonomy and sub_type not in taxonomy[event_type]:
