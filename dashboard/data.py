@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo.errors import Problem
+from geo.errors import GeoError, Problem
 from geo.records import read_incidents
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +26,10 @@ def record_path() -> Path:
 
 def file_signature(path: Path) -> tuple[str, int, int]:
     """Part of the cache key: st.cache_* hashes a path as a string, blind to edits."""
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except FileNotFoundError as err:
+        raise GeoError(f"{path}: no such file — check the path given with --file or INCIDENTS_FILE") from err
     return str(path.resolve()), stat.st_mtime_ns, stat.st_size
 
 

@@ -1,0 +1,85 @@
+"""The dashboard's widgets and their wiring to the filters, through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app(monkeypatch, tmp_path):
+    record = tmp_path / "incidents.yaml"
+    shutil.copy(REPO / "incidents.yaml", record)
+    monkeypatch.setenv("INCIDENTS_FILE", str(record))
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    test = AppTest.from_file(APP, default_timeout=60)
+    test.run()
+    assert not test.exception, test.exception
+    return test
+
+
+def metric(test: AppTest, label: str) -> str:
+    return next(m.value for m in test.metric if m.label.startswith(label))
+
+
+def test_headline_counts_all_incidents(app):
+    assert metric(app, "Incidents") == "18"
+    assert metric(app, "Fatalities") == "21"
+
+
+def test_actor_filter_changes_the_count(app):
+    app.multiselect(key="actor").select("IRGC").run()
+    assert metric(app, "Incidents") == "8"
+    assert "actors: IRGC" in app.caption[0].value
+
+
+def test_side_and_role_filter(app):
+    app.multiselect(key="side").select("International Coalition").run()
+    app.radio(key="role").set_value("targeted").run()
+    assert metric(app, "Incidents") == "2"
+
+
+def test_text_search_folds_arabic_variants(app):
+    app.text_input(key="q").input("قلعة الرحبة").run()
+    exact = metric(app, "Incidents")
+    app.text_input(key="q").input("قلعه الرحبه").run()
+    assert metric(app, "Incidents") == exact != "0"
+
+
+def test_custom_dates_filter(app):
+    import datetime as dt
+
+    app.radio(key="period").set_value("Custom").run()
+    app.slider(key="dates").set_value((dt.date(2022, 8, 24), dt.date(2022, 8, 24))).run()
+    assert metric(app, "Incidents") == "2"
+
+
+def test_no_match_says_so(app):
+    app.text_input(key="q").input("no such words anywhere").run()
+    assert metric(app, "Incidents") == "0"
+    assert any("No incidents match" in info.value for info in app.info)
+
+
+def test_bad_record_shows_problems_not_a_traceback(monkeypatch, tmp_path):
+    record = tmp_path / "broken.yaml"
+    text = (REPO / "incidents.yaml").read_text("utf-8").replace("  lat: 35.41\n", "  lat: north\n", 1)
+    record.write_text(text, "utf-8")
+    monkeypatch.setenv("INCIDENTS_FILE", str(record))
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    test = AppTest.from_file(APP, default_timeout=60).run()
+    assert not test.exception
+    assert metric(test, "Incidents") == "17"
+    assert any("broken.yaml" in e.label and "1 errors" in e.label for e in test.expander)
+
+
+def test_missing_file_is_an_error_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("INCIDENTS_FILE", str(tmp_path / "nope.yaml"))
+    test = AppTest.from_file(APP, default_timeout=60).run()
+    assert not test.exception
+    assert "no such file" in test.error[0].value
