@@ -1,0 +1,574 @@
+"""Editing incidents.yaml in place: comments, key order, anchors and untouched text kept.
+
+The file is cut into its header, one block of text per incident (each with the
+blank lines and comments in front of it) and a footer. ruamel.yaml's
+round-trip loader gives each incident as a commented node; an edit changes
+that node and renders only that incident again, so every other byte of the
+file, comments included, is copied through unchanged and ``git diff`` shows
+exactly the edited incident.
+
+Quotes shared with YAML anchors (``&bukamal-quote`` ... ``*bukamal-quote``)
+stay shared: an incident that uses an anchor defined earlier keeps the alias,
+and when the incident that defines it is edited or deleted, the next incident
+that uses it is written out with the value and the anchor instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import textwrap
+from dataclasses import dataclass
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString
+
+from geo.errors import Problem, RecordError
+from geo.schema import fields, source_fields
+from geo.yamlread import MAX_BYTES
+
+FOLD_WIDTH = 80  # folded text is wrapped to this column, like the hand-written file
+FOLD_OVER = 100  # a one-line `key: text` longer than this becomes a folded block
+
+_FLOW_MAPS = {"actor1", "actor2", "fatalities", "injuries"}
+_FLOW_LISTS = {"tags", "assoc_actor1", "assoc_actor2"}
+_DATE_KEYS = {"date", "date_end", "published"}
+_SUBKEY_ORDER = {
+    "actor": ("name", "attribution"),
+    "quantity": ("min", "max", "qualifier"),
+}
+_RETIRED = re.compile(r"^# retired id: (\S+)", re.MULTILINE)
+_BLOCK_SCALAR_STYLES = ("|", ">")
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # libyaml missing: slower but equal
+    _Loader = yaml.SafeLoader
+
+
+@dataclass
+class Item:
+    """One incident: its node, its text and the blank lines and comments before it."""
+
+    node: object
+    text: str
+    lead: str = ""
+
+
+def new_yaml() -> YAML:
+    """A round-trip ruamel.yaml set up to write the way incidents.yaml is written."""
+    rt = YAML()
+    rt.indent(mapping=2, sequence=4, offset=2)
+    rt.width = 4096  # never re-wrap plain text: folded blocks carry their own line breaks
+    rt.preserve_quotes = True
+    rt.allow_unicode = True
+    return rt
+
+
+class Document:
+    """An incident file held as header, incidents and footer, editable one incident at a time.
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    path : str
+        The file name used in error messages.
+    """
+
+    def __init__(self, text: str, path: str = "<string>") -> None:
+        self.path = path
+        self._yaml = new_yaml()
+        self.prefix, self.items, self.suffix = _split(text, path, self._yaml)
+
+    def to_text(self) -> str:
+        """The whole file as text."""
+        return self.prefix + "".join(item.lead + item.text for item in self.items) + self.suffix
+
+    def ids(self) -> list[str]:
+        return [_ident(item.node) for item in self.items if _ident(item.node)]
+
+    def index_of(self, incident_id: str) -> int:
+        """Position of an incident; raises KeyError naming the file when absent."""
+        for index, item in enumerate(self.items):
+            if _ident(item.node) == incident_id:
+                return index
+        raise KeyError(f"{self.path}: no incident with id {incident_id!r}")
+
+    def get(self, incident_id: str) -> dict:
+        """One incident as plain data (dates as ISO text), in the file's key order."""
+        return to_plain(self.items[self.index_of(incident_id)].node)
+
+    def records(self) -> list[dict]:
+        return [to_plain(item.node) for item in self.items]
+
+    def retired_ids(self) -> list[str]:
+        """Ids of deleted incidents, listed in the file's `# retired id:` comments."""
+        return _RETIRED.findall(self.to_text())
+
+    def add(self, record: dict) -> None:
+        """Insert a new incident at its place in date order (after incidents of the same date)."""
+        ident = record.get("id")
+        if ident in self.ids():
+            raise KeyError(f"{self.path}: an incident with id {ident!r} already exists")
+        node = _styled_map(record, indent=2)
+        self._edit(lambda: self._insert(Item(node, ""), _sort_key(node)), node)
+
+    def replace(self, record: dict) -> None:
+        """Replace the incident with the record's id, keeping what did not change as written."""
+        index = self.index_of(record["id"])
+        node = self.items[index].node
+        if to_plain(node) == to_plain(_styled_map(record, indent=2)):
+            return  # nothing to write: the incident keeps its text exactly
+
+        def change() -> None:
+            _update_map(node, record, indent=2, order=tuple(fields()))
+            self._keep_sorted(index)
+
+        self._edit(change, node)
+
+    def delete(self, incident_id: str, reason: str = "") -> dict:
+        """Remove an incident, retire its id in the footer, and return it as plain data."""
+        index = self.index_of(incident_id)
+        removed = self.items[index]
+        self._edit(lambda: self._remove(index), None)
+        self._retire(incident_id, reason)
+        return to_plain(removed.node)
+
+    def format(self) -> None:
+        """Canonical form: incidents sorted by date then id, keys in schema order, one blank line between."""
+        for item in self.items:
+            if isinstance(item.node, CommentedMap):
+                _canonical(item.node)
+        self.items.sort(key=lambda item: _sort_key(item.node))
+        for index, item in enumerate(self.items):
+            # one blank line between incidents; the header carries the space before the first
+            item.lead = ("" if index == 0 else "\n") + item.lead.lstrip("\n")
+        if _is_blank(self.suffix):
+            self.suffix = ""
+        for index in range(len(self.items)):
+            self.items[index].text = self._render(index, _anchor_owners(self.items))
+
+    def _edit(self, change, edited: object) -> None:
+        """Apply a change, then render again the edited incident and any whose anchors moved."""
+        before = _anchor_roles(self.items)
+        change()
+        owners = _anchor_owners(self.items)
+        after = _anchor_roles(self.items, owners)
+        for index, item in enumerate(self.items):
+            if item.node is edited or before.get(id(item)) != after.get(id(item)):
+                item.text = self._render(index, owners)
+
+    def _insert(self, item: Item, key: tuple) -> None:
+        position = 0
+        for index, other in enumerate(self.items):
+            if _sort_key(other.node) <= key:
+                position = index + 1
+        if self.items and not self.items[-1].text.endswith("\n"):
+            self.items[-1].text += "\n"
+        if position > 0:
+            item.lead = "\n"
+        elif self.items:
+            item.lead = ""  # the new first incident sits under the header; the old first moves down
+            if _is_blank(self.items[0].lead):
+                self.items[0].lead = "\n"
+        elif self.prefix.strip():
+            self.prefix = self.prefix.rstrip("\n") + "\n"
+            item.lead = "\n"
+        else:
+            self.prefix = ""
+        self.items.insert(position, item)
+
+    def _remove(self, index: int) -> Item:
+        item = self.items.pop(index)
+        if index < len(self.items):
+            following = self.items[index]
+            if _is_blank(item.lead):
+                if index == 0 and _is_blank(following.lead):
+                    following.lead = item.lead
+            elif _is_blank(following.lead):
+                following.lead = item.lead  # a section comment stays before the next incident
+            else:
+                following.lead = item.lead + following.lead
+        elif not _is_blank(item.lead):
+            self.suffix = item.lead + self.suffix
+        return item
+
+    def _keep_sorted(self, index: int) -> None:
+        """Move an edited incident whose date changed to its place in date order."""
+        key = _sort_key(self.items[index].node)
+        before_ok = index == 0 or _sort_key(self.items[index - 1].node) <= key
+        after_ok = index == len(self.items) - 1 or key <= _sort_key(self.items[index + 1].node)
+        if not (before_ok and after_ok):
+            item = self._remove(index)
+            item.lead = ""
+            self._insert(item, key)
+
+    def _retire(self, incident_id: str, reason: str) -> None:
+        if self.items and not self.items[-1].text.endswith("\n"):
+            self.items[-1].text += "\n"
+        if not _RETIRED.search(self.suffix):
+            self.suffix = self.suffix.rstrip("\n") + ("\n" if self.suffix.strip() else "")
+            self.suffix += "\n# Ids of deleted incidents, never to be used again (written by the editor):\n"
+        note = f" ({reason})" if reason else ""
+        self.suffix += f"# retired id: {incident_id}{note}\n"
+
+    def _render(self, index: int, owners: dict[int, int]) -> str:
+        return render_item(self.items[index].node, self._aliased(index, owners), self._yaml)
+
+    def _aliased(self, index: int, owners: dict[int, int]) -> list[object]:
+        """Anchored values of one incident that an earlier incident defines."""
+        return [node for node in _anchored(self.items[index].node) if owners.get(id(node), index) < index]
+
+
+def render_item(node: object, aliased: list[object] | None = None, rt: YAML | None = None) -> str:
+    """The text of one incident as a top-level list item, ending with a newline.
+
+    ``aliased`` holds anchored values defined by an earlier incident: they are
+    written as ``*alias``, because ruamel sees them first in a throw-away item.
+    """
+    rt = rt or new_yaml()
+    items = ([CommentedSeq(aliased)] if aliased else []) + [node]
+    buffer = io.StringIO()
+    rt.dump(CommentedSeq(items), buffer)
+    lines = buffer.getvalue().splitlines(keepends=True)
+    content = _block_scalar_lines("".join(lines))
+    starts = [k for k, line in enumerate(lines) if line.startswith("  - ") or line.rstrip("\n") == "  -"]
+    start = starts[1] if aliased else starts[0]
+    out = []
+    for number in range(start, len(lines)):
+        line = lines[number]
+        # ruamel writes comments at the column they were read from; only content moves left
+        if number not in content and line.lstrip(" ").startswith("#"):
+            out.append((number, line))
+        else:
+            out.append((number, line[2:] if line.startswith("  ") else line))
+    while out and (not out[-1][1].strip() or (out[-1][0] not in content and out[-1][1].lstrip().startswith("#"))):
+        out.pop()
+    return "".join(line for _, line in out)
+
+
+def to_plain(node: object) -> object:
+    """ruamel's commented nodes as plain dicts, lists, str, int and float; dates as ISO text."""
+    if isinstance(node, dict):
+        return {str(key): to_plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [to_plain(value) for value in node]
+    if isinstance(node, (dt.date, dt.datetime)):
+        return node.isoformat()
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def format_text(text: str, path: str = "<string>") -> str:
+    """The canonical form of an incident file (what ``python -m geo fmt`` writes)."""
+    document = Document(text, path)
+    document.format()
+    return document.to_text()
+
+
+def _split(text: str, path: str, rt: YAML) -> tuple[str, list[Item], str]:
+    """Cut the text into header, incidents (node, text, lead) and footer."""
+    if len(text) > MAX_BYTES:
+        raise RecordError([Problem(path, None, None, None, f"the file is over {MAX_BYTES / 1e6:.0f} MB",
+                                   "split it, or keep a record this size in the PostgreSQL store")])
+    try:
+        root = rt.load(text)
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        raise RecordError([Problem(path, mark.line + 1 if mark else None, None, None,
+                                   f"malformed YAML: {err.problem or err.context}",
+                                   "fix it by hand first; `python -m geo validate` shows where")]) from err
+    lines = text.splitlines(keepends=True)
+    if root is None or (isinstance(root, CommentedSeq) and not root):
+        # An empty file, comments only, or `[]`: incidents will be appended as a block list.
+        kept = [line for line in lines if line.strip() not in ("[]", "---", "...")]
+        return "".join(kept), [], ""
+    if not isinstance(root, CommentedSeq) or root.fa.flow_style():
+        raise RecordError([Problem(path, 1, None, None, "the file must be a block list of incidents",
+                                   "start each incident with `- id: ...` at the left margin")])
+    spans = _item_spans(text, lines)
+    if len(spans) != len(root):
+        raise RecordError([Problem(path, None, None, None, "the incidents could not be told apart",
+                                   "run `python -m geo validate` and fix what it reports")])
+    items = []
+    previous_end = spans[0][0]
+    prefix = "".join(lines[:previous_end])
+    for node, (start, end) in zip(root, spans, strict=True):
+        _detach_trailing_comments(node)
+        items.append(Item(node, "".join(lines[start:end]), "".join(lines[previous_end:start])))
+        previous_end = end
+    items[0].lead = ""
+    return prefix, items, "".join(lines[previous_end:])
+
+
+def _item_spans(text: str, lines: list[str]) -> list[tuple[int, int]]:
+    """[start, end) line numbers of each top-level list item, without trailing blanks and comments."""
+    spans: list[list[int]] = []
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        kind = type(event)
+        if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            depth -= 1
+            if getattr(event, "start_mark", None) and spans and depth >= 1 and _is_flow_end(text, event):
+                spans[-1][1] = max(spans[-1][1], _last_line(event))
+            continue
+        if kind not in (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            continue
+        if depth == 1:
+            start = event.start_mark.line
+            while start > 0 and not lines[start].lstrip().startswith("-"):
+                start -= 1  # the item's dash may stand alone on an earlier line
+            spans.append([start, start])
+        if depth >= 1 and kind in (yaml.ScalarEvent, yaml.AliasEvent):
+            spans[-1][1] = max(spans[-1][1], _last_line(event))
+        if kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            depth += 1
+    result = []
+    for start, last in spans:
+        while last > start and not lines[last].strip():
+            last -= 1
+        result.append((start, last + 1))
+    return result
+
+
+def _is_flow_end(text: str, event: yaml.Event) -> bool:
+    index = event.end_mark.index - 1
+    return 0 <= index < len(text) and text[index] in "]}"
+
+
+def _last_line(event: yaml.Event) -> int:
+    mark = event.end_mark
+    return mark.line - 1 if mark.column == 0 and mark.line > event.start_mark.line else mark.line
+
+
+def _block_scalar_lines(text: str) -> set[int]:
+    """Line numbers holding the content of literal or folded block scalars."""
+    found: set[int] = set()
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.ScalarEvent) and event.style in _BLOCK_SCALAR_STYLES:
+            found.update(range(event.start_mark.line + 1, _last_line(event) + 1))
+    return found
+
+
+def _detach_trailing_comments(node: object) -> None:
+    """Drop the comments ruamel hangs on an incident's last value: they belong to the next lead."""
+    while isinstance(node, CommentedBase) and len(node):
+        last = len(node) - 1 if isinstance(node, list) else list(node)[-1]
+        entry = node.ca.items.get(last)
+        slot = 0 if isinstance(node, list) else 2
+        if entry and len(entry) > slot and entry[slot] is not None:
+            token = entry[slot]
+            first = token.value.split("\n", 1)[0]
+            if first.strip().startswith("#"):  # an end-of-line comment stays with its value
+                token.value = first + "\n"
+            else:
+                entry[slot] = None
+        node = node[last]
+
+
+def _anchored(node: object) -> list[object]:
+    """Every value under a node that carries a YAML anchor, in document order."""
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        anchor = current.yaml_anchor() if hasattr(current, "yaml_anchor") else None
+        if anchor is not None and current is not node:
+            found.append(current)
+        if isinstance(current, dict):
+            stack.extend(reversed(list(current.values())))
+        elif isinstance(current, list):
+            stack.extend(reversed(current))
+    return found
+
+
+def _anchor_owners(items: list[Item]) -> dict[int, int]:
+    """For each anchored value, the index of the first incident using it (the one that defines it)."""
+    owners: dict[int, int] = {}
+    for index, item in enumerate(items):
+        for node in _anchored(item.node):
+            owners.setdefault(id(node), index)
+    return owners
+
+
+def _anchor_roles(items: list[Item], owners: dict[int, int] | None = None) -> dict[int, frozenset]:
+    owners = owners if owners is not None else _anchor_owners(items)
+    return {
+        id(item): frozenset((id(node), owners[id(node)] == index) for node in _anchored(item.node))
+        for index, item in enumerate(items)
+    }
+
+
+def _ident(node: object) -> str | None:
+    value = node.get("id") if isinstance(node, dict) else None
+    return str(value) if value is not None else None
+
+
+def _sort_key(node: object) -> tuple[str, str]:
+    if not isinstance(node, dict):
+        return ("\uffff", "")
+    return (str(to_plain(node.get("date")) or "\uffff"), str(node.get("id") or ""))
+
+
+def _is_blank(text: str) -> bool:
+    return not text.strip()
+
+
+def _is_empty(name: str, value: object) -> bool:
+    """Unknown or empty values are left out of the file (except required fields, for the validator)."""
+    if value is None:
+        return True
+    spec = fields().get(name)
+    return value in ("", [], {}) and not (spec and spec.required)
+
+
+def _order_keys(node: CommentedMap, order: tuple[str, ...] | None = None) -> None:
+    """Put keys in schema order; keys the schema does not know keep their order at the end."""
+    order = order or tuple(fields())
+    rank = {name: position for position, name in enumerate(order)}
+    keys = list(node)
+    for key in sorted(keys, key=lambda k: (rank.get(k, len(rank)), keys.index(k))):
+        node.move_to_end(key)
+
+
+def _subkey_order(key: str) -> tuple[str, ...] | None:
+    if key in ("actor1", "actor2", "assoc_actor1", "assoc_actor2"):
+        return _SUBKEY_ORDER["actor"]
+    if key in ("fatalities", "injuries"):
+        return _SUBKEY_ORDER["quantity"]
+    if key == "sources":
+        return tuple(source_fields())
+    return None
+
+
+def _canonical(node: CommentedMap) -> None:
+    """Schema key order and the file's collection styles, keeping every value and comment."""
+    _order_keys(node)
+    for key, value in node.items():
+        order = _subkey_order(key)
+        for child in value if isinstance(value, list) else [value]:
+            if isinstance(child, CommentedMap) and order:
+                _order_keys(child, order)
+                if key != "sources":
+                    child.fa.set_flow_style()
+        if isinstance(value, CommentedSeq):
+            if key in _FLOW_LISTS:
+                value.fa.set_flow_style()
+            elif key == "sources":
+                value.fa.set_block_style()
+                for child in value:
+                    if isinstance(child, CommentedMap):
+                        child.fa.set_block_style()
+
+
+def _styled_map(record: dict, indent: int, order: tuple[str, ...] | None = None) -> CommentedMap:
+    node = CommentedMap()
+    for key, value in record.items():
+        if not _is_empty(key, value):
+            node[key] = _styled(key, value, indent)
+    _order_keys(node, order)
+    return node
+
+
+def _styled(key: str, value: object, indent: int) -> object:
+    """A new value as the file writes it: flow actors and tags, block sources, folded long text."""
+    if key in _DATE_KEYS:
+        return _as_date(value)
+    if key == "time" and isinstance(value, str):
+        return DoubleQuotedScalarString(value)
+    if isinstance(value, dict):
+        node = _styled_map(value, indent + 2, _subkey_order(key))
+        if key in _FLOW_MAPS or key in _FLOW_LISTS:
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, (list, tuple)):
+        node = CommentedSeq(_styled_item(key, item, indent) for item in value)
+        if key in _FLOW_LISTS:
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, str):
+        return _text(key, value, indent)
+    return value
+
+
+def _styled_item(key: str, item: object, indent: int) -> object:
+    """One item of a list under ``key`` (at column ``indent``); block items sit 4 columns in."""
+    if isinstance(item, dict):
+        node = _styled_map(item, indent + 4, _subkey_order(key))
+        if key in _FLOW_LISTS:
+            node.fa.set_flow_style()
+        return node
+    return _styled(key, item, indent + 4)
+
+
+def _as_date(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value  # the validator names the bad date
+    return value
+
+
+def _text(key: str, value: str, indent: int) -> str:
+    """Plain text, or a folded block wrapped at FOLD_WIDTH when the line would be too long."""
+    if indent + len(key) + 2 + len(value) <= FOLD_OVER or not _foldable(value):
+        return value
+    content_indent = indent + 2
+    lines = textwrap.wrap(value, FOLD_WIDTH - content_indent, break_long_words=False, break_on_hyphens=False)
+    folded = FoldedScalarString(value)
+    positions, offset = [], 0
+    for line in lines[:-1]:
+        offset += len(line)
+        positions.append(offset)  # the index of the space replaced by a line break
+        offset += 1
+    folded.fold_pos = positions
+    return folded
+
+
+def _foldable(value: str) -> bool:
+    """Only single-spaced one-line text survives folding unchanged."""
+    return (value == value.strip() and "\n" not in value and "  " not in value and "\t" not in value
+            and value.isprintable())
+
+
+def _update_map(node: CommentedMap, record: dict, indent: int, order: tuple[str, ...] | None = None) -> None:
+    """Change a node to hold the record, leaving equal values as written (styles, anchors, comments)."""
+    order = order or tuple(dict.fromkeys([*node, *record]))
+    for key in [key for key in node if key not in record or _is_empty(key, record[key])]:
+        del node[key]
+    for key, value in record.items():
+        if _is_empty(key, value):
+            continue
+        old = node.get(key)
+        if key in node and to_plain(old) == to_plain(_styled(key, value, indent)):
+            continue
+        shared = old is not None and hasattr(old, "yaml_anchor") and old.yaml_anchor() is not None
+        if isinstance(old, CommentedMap) and isinstance(value, dict) and not shared:
+            _update_map(old, value, indent + 2, _subkey_order(key))
+        elif isinstance(old, CommentedSeq) and isinstance(value, list) and len(old) == len(value) and not shared:
+            for position, item in enumerate(value):
+                current = old[position]
+                if to_plain(current) == to_plain(item):
+                    continue
+                if isinstance(current, CommentedMap) and isinstance(item, dict) and current.yaml_anchor() is None:
+                    _update_map(current, item, indent + 4, _subkey_order(key))
+                else:
+                    old.pop(position)  # a plain assignment would carry the old text's style over
+                    old.insert(position, _styled_item(key, item, indent))
+        else:
+            node.pop(key, None)  # likewise; _order_keys puts the key back in its place
+            node[key] = _styled(key, value, indent)
+    _order_keys(node, order)
