@@ -27,7 +27,7 @@ def pg_server_url() -> Iterator[str]:
     if configured:
         yield configured
         return
-    import pgcluster
+    from tests import pgcluster
 
     if not pgcluster.is_available():
         _no_database(f"{pgcluster.PG_BIN}/initdb not found")

@@ -13,7 +13,7 @@ import sys
 
 from geo.errors import GeoError
 
-COMMAND_MODULES = ("record", "export", "db", "gazetteer", "extract")
+COMMAND_MODULES = ("record", "export", "db", "gazetteer", "extract", "imports")
 
 EPILOG = """examples:
   python -m geo validate                 check incidents.yaml, list every problem

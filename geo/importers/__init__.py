@@ -1,0 +1,93 @@
+"""Importing incidents from other formats (ACLED CSV, GeoJSON), streamed in constant memory.
+
+Every importer is a generator of validated records plus an `ImportReport`:
+the rows it could not map (row number, column, value, reason) and the actor
+names it did not find in the registry. Writing the records (YAML or the
+database) is the caller's business, so both sinks stream too.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.errors import GeoError
+
+MAX_KEPT_PROBLEMS = 1000  # beyond this only the count grows: memory stays bounded on a bad file
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One input row that could not be imported, and why."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.column} = {self.value!r}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What an import read, kept, refused, and which actor names need review."""
+
+    source: str
+    rows: int = 0
+    imported: int = 0
+    skipped: int = 0
+    warnings: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    new_actors: Counter = field(default_factory=Counter)
+    on_problem: Callable[[RowProblem], None] | None = None
+
+    def refuse(self, problem: RowProblem) -> None:
+        """Record a row that was left out (kept in memory up to MAX_KEPT_PROBLEMS)."""
+        if len(self.problems) < MAX_KEPT_PROBLEMS:
+            self.problems.append(problem)
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+    def summary(self) -> str:
+        text = f"{self.source}: {self.rows} rows read, {self.imported} imported, {self.skipped} not mapped"
+        if self.warnings:
+            text += f", {self.warnings} warnings (imported)"
+        if self.new_actors:
+            text += f", {len(self.new_actors)} actor names not in the registry"
+        return text
+
+
+class CountingReader(io.RawIOBase):
+    """A binary reader that counts the bytes read, for a progress bar over a streamed file."""
+
+    def __init__(self, raw: io.BufferedReader) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        read = self.raw.readinto(buffer)
+        self.count += read or 0
+        return read
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def open_counted(path: str | Path) -> tuple[io.TextIOWrapper, CountingReader, int]:
+    """Open a UTF-8 text file (BOM tolerated) with a byte counter; return (text, counter, size)."""
+    path = Path(path)
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed with the returned wrapper
+    except OSError as err:
+        raise GeoError(f"{path}: cannot be read ({err.strerror}) — check the path") from err
+    counter = CountingReader(raw)
+    text = io.TextIOWrapper(io.BufferedReader(counter, 1 << 20), encoding="utf-8-sig", newline="")
+    return text, counter, path.stat().st_size

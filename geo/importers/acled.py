@@ -1,0 +1,275 @@
+"""ACLED's CSV export mapped onto the incident schema, streamed row by row.
+
+The mapping (also in the README's database section):
+
+- ``event_id_cnty`` → ``id`` as ``acled-<event_id_cnty lowercased>``: the same
+  event always gets the same id, so importing a file again updates in place.
+- ``event_date`` → ``date``; ``time_precision`` 1/2/3 → day/week/month.
+- ``event_type``/``sub_event_type`` as they are (our taxonomy is ACLED's).
+- ``actor1``/``actor2``/``assoc_actor_1``/``assoc_actor_2`` → registry names via
+  `ActorRegistry.resolve`, after dropping ACLED's "(Syria)"/"(2000-)" suffixes
+  and through `ACLED_NAMES` for ACLED's own spellings. A name the registry does
+  not know is never lost: actor1/actor2 fall back to "Unidentified armed group",
+  an unknown associated actor is left out of the list, and every such name is
+  written into the incident's ``notes`` and counted in the report's new actors.
+  ACLED's actor1/actor2 carry no direction; they are kept in ACLED's order.
+- ``location`` → ``place``; ``admin1``/``admin2`` → ``governorate``/``district``
+  (ACLED spellings of governorates folded onto ours); ``latitude``/``longitude``
+  → ``lat``/``lon``; ``geo_precision`` 1/2/3 → village/town/district.
+- ``fatalities`` → ``fatalities`` as an exact figure. ACLED writes 0 both for
+  "none reported" and for "unknown"; it is kept as 0 exact, since the file
+  cannot tell them apart and inventing "unknown" would drop real zeros.
+- ``notes`` → ``description`` and the quote of an "ACLED" source; ``source``
+  (``;``-separated) → one source per publisher; ``status`` is fair with two or
+  more publishers, else weak.
+- ``tags`` (``;``-separated) → ``tags``, plus ``acled`` and, when
+  ``civilian_targeting`` is set, ``civilian-targeting``.
+- ``timestamp`` → ``last_edited_at`` (UTC) with ``last_edited_by: ACLED import``.
+- ``disorder_type``, ``interaction``, ``admin3``, ``source_scale`` go into
+  ``notes``; ``year``, ``inter1``, ``iso``, ``region`` and ``country`` are
+  implied by other fields and dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+from geo.actors import registry
+from geo.errors import GeoError
+from geo.importers import ImportReport, RowProblem, open_counted
+from geo.validation import validate_incident
+
+COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude",
+    "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+)
+REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "latitude", "longitude")
+TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
+GEO_PRECISION = {"1": "village", "2": "town", "3": "district"}
+FALLBACK_ACTOR = "Unidentified armed group"
+EDITOR = "ACLED import"
+
+# ACLED's own names for actors in the registry (after the suffixes are dropped).
+ACLED_NAMES = {
+    "Military Forces of Syria": "Syrian government forces",
+    "Police Forces of Syria": "Syrian government forces",
+    "Military Forces of the United States": "United States",
+    "Military Forces of Russia": "Russia",
+    "Military Forces of Israel": "Israel",
+    "Military Forces of Iran": "IRGC",
+    "Islamic State": "ISIS",
+    "SDF: Syrian Democratic Forces": "SDF",
+    "Syrian Democratic Forces": "SDF",
+    "NDF: National Defense Forces": "National Defence Forces",
+    "Unidentified Armed Group": "Unidentified armed group",
+    "Deir-ez-Zor Military Council": "Deir ez-Zor Military Council",
+    "Civilians": "Civilians",
+    "Protesters": "Civilians",
+}
+GOVERNORATES = {"Deir-ez-Zor": "Deir ez-Zor", "Deir ez Zor": "Deir ez-Zor", "Al Hasakeh": "Al-Hasakah",
+                "Al-Hasakeh": "Al-Hasakah", "Hasakeh": "Al-Hasakah", "Ar-Raqqa": "Raqqa", "Ar Raqqa": "Raqqa"}
+# Which ACLED column a schema field came from, to name it in the report.
+FIELD_COLUMNS = {
+    "id": "event_id_cnty", "date": "event_date", "time_precision": "time_precision",
+    "event_type": "event_type", "sub_event_type": "sub_event_type", "actor1": "actor1", "actor2": "actor2",
+    "assoc_actor1": "assoc_actor_1", "assoc_actor2": "assoc_actor_2", "place": "location",
+    "lat": "latitude", "lon": "longitude", "geo_precision": "geo_precision", "governorate": "admin1",
+    "district": "admin2", "fatalities": "fatalities", "description": "notes", "tags": "tags",
+    "last_edited_at": "timestamp",
+}
+_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d-%b-%Y", "%d %b %Y", "%m/%d/%Y")
+
+
+class _RowError(Exception):
+    def __init__(self, column: str, reason: str) -> None:
+        self.column = column
+        self.reason = reason
+
+
+@cache
+def resolve_actor(name: str) -> str | None:
+    """The registry's canonical name for an ACLED actor name, or None when it is not there."""
+    actors = registry()
+    found = actors.resolve(name)
+    bare = name
+    while found is None and _SUFFIX.search(bare):
+        bare = _SUFFIX.sub("", bare)
+        found = actors.resolve(bare) or ACLED_NAMES.get(bare)
+    return found or ACLED_NAMES.get(name)
+
+
+def read_acled(path: str | Path, report: ImportReport, progress: bool = True) -> Iterator[dict]:
+    """Validated incident records from an ACLED CSV export, one row at a time.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV in ACLED's export layout (the header names the columns; extra
+        columns are ignored, missing optional ones read as empty).
+    report : ImportReport
+        Filled as rows are read: refused rows and unknown actor names.
+    progress : bool
+        Show a tqdm progress bar (bytes of the file) on stderr.
+
+    Yields
+    ------
+    dict
+        One validated record per mappable row, in file order.
+    """
+    text, counter, size = open_counted(path)
+    with text:
+        reader = csv.DictReader(text)
+        missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
+        if missing:
+            raise GeoError(f"{path}: not an ACLED export — the header lacks {', '.join(missing)} "
+                           f"(expected ACLED's columns: {', '.join(COLUMNS)})")
+        from tqdm import tqdm
+
+        with tqdm(total=size, unit="B", unit_scale=True, desc="ACLED import", disable=not progress,
+                  mininterval=0.5) as bar:
+            for number, row in enumerate(reader, start=2):  # spreadsheet numbering: the header is row 1
+                report.rows += 1
+                record = _import_row(row, number, report, str(path))
+                if record is not None:
+                    report.imported += 1
+                    yield record
+                if number % 2000 == 0:
+                    bar.update(counter.count - bar.n)
+            bar.update(counter.count - bar.n)
+
+
+def _import_row(row: dict, number: int, report: ImportReport, path: str) -> dict | None:
+    try:
+        raw = acled_row_to_raw(row, report)
+    except _RowError as err:
+        report.skipped += 1
+        report.refuse(RowProblem(number, err.column, str(row.get(err.column) or ""), err.reason))
+        return None
+    record, problems = validate_incident(raw, path)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    report.warnings += len(problems) - len(errors)
+    if record is None:
+        report.skipped += 1
+        first = errors[0]
+        column = FIELD_COLUMNS.get((first.field or "").split(".")[0].split("[")[0], first.field or "")
+        reason = first.message + (f" — {first.hint}" if first.hint else "")
+        report.refuse(RowProblem(number, column, str(row.get(column) or ""), reason))
+    return record
+
+
+def acled_row_to_raw(row: dict, report: ImportReport | None = None) -> dict:
+    """One ACLED row as an incident entry (the shape of incidents.yaml), before validation."""
+    value = {key: (row.get(key) or "").strip() for key in COLUMNS}
+    event_id = value["event_id_cnty"]
+    if not event_id:
+        raise _RowError("event_id_cnty", "empty event id — every ACLED row has one; is the row cut short?")
+    notes = [f"Imported from ACLED event {event_id}."]
+    for key in ("disorder_type", "interaction", "admin3", "source_scale"):
+        if value[key]:
+            notes.append(f"ACLED {key}: {value[key]}.")
+    actor1 = _actor(value["actor1"], "actor1", notes, report) or FALLBACK_ACTOR
+    actor2 = _actor(value["actor2"], "actor2", notes, report) if value["actor2"] else None
+    publishers = list(dict.fromkeys(part.strip() for part in value["source"].split(";") if part.strip()))
+    sources = [{"publisher": "ACLED", "quote": value["notes"] or None}]
+    sources += [{"publisher": publisher} for publisher in publishers]
+    tags = ["acled", *dict.fromkeys(tag.strip() for tag in value["tags"].split(";") if tag.strip())]
+    if value["civilian_targeting"]:
+        tags.append("civilian-targeting")
+    raw = {
+        "id": f"acled-{event_id.lower()}",
+        "date": _date(value["event_date"]),
+        "time_precision": _code(value, "time_precision", TIME_PRECISION, "day"),
+        "event_type": value["event_type"],
+        "sub_event_type": value["sub_event_type"],
+        "actor1": actor1,
+        "actor2": actor2,
+        "assoc_actor1": _assoc(value["assoc_actor_1"], "assoc_actor_1", notes, report),
+        "assoc_actor2": _assoc(value["assoc_actor_2"], "assoc_actor_2", notes, report),
+        "place": value["location"] or value["admin3"] or value["admin2"] or value["admin1"] or None,
+        "lat": _number(value, "latitude"),
+        "lon": _number(value, "longitude"),
+        "geo_precision": _code(value, "geo_precision", GEO_PRECISION, None),
+        "governorate": GOVERNORATES.get(value["admin1"], value["admin1"]) or None,
+        "district": value["admin2"] or None,
+        "fatalities": _fatalities(value["fatalities"]),
+        "description": value["notes"] or None,
+        "sources": [{key: item for key, item in source.items() if item is not None} for source in sources],
+        "status": "fair" if len(publishers) >= 2 else "weak",
+        "tags": tags,
+        "notes": " ".join(notes),
+        "last_edited_by": EDITOR,
+        "last_edited_at": _timestamp(value["timestamp"]),
+    }
+    return {key: item for key, item in raw.items() if item not in (None, [])}
+
+
+def _actor(name: str, column: str, notes: list[str], report: ImportReport | None) -> str | None:
+    if not name:
+        return None
+    canonical = resolve_actor(name)
+    if canonical is None:
+        fallback = f"; shown as {FALLBACK_ACTOR}" if column in ("actor1", "actor2") else ""
+        notes.append(f"ACLED {column} {name!r} is not in the actor registry{fallback}.")
+        if report is not None:
+            report.new_actors[name] += 1
+    return canonical
+
+
+def _assoc(names: str, column: str, notes: list[str], report: ImportReport | None) -> list[str]:
+    found = (_actor(part.strip(), column, notes, report) for part in names.split(";") if part.strip())
+    return list(dict.fromkeys(name for name in found if name))
+
+
+def _date(text: str) -> str:
+    for layout in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, layout).date().isoformat()
+        except ValueError:
+            continue
+    raise _RowError("event_date", "not a date — ACLED writes YYYY-MM-DD or '24 August 2023'")
+
+
+def _code(value: dict, column: str, codes: dict[str, str], default: str | None) -> str | None:
+    if not value[column]:
+        if default is None:
+            raise _RowError(column, f"missing — expected one of {', '.join(codes)}")
+        return default
+    if value[column] not in codes:
+        raise _RowError(column, f"unknown code — expected {', '.join(f'{k} ({v})' for k, v in codes.items())}")
+    return codes[value[column]]
+
+
+def _number(value: dict, column: str) -> float:
+    try:
+        return float(value[column])
+    except ValueError:
+        raise _RowError(column, "not a decimal number of degrees") from None
+
+
+def _fatalities(text: str) -> int | None:
+    if not text:
+        return None  # absent is unknown; ACLED's 0 stays 0 (see the module docstring)
+    try:
+        count = int(text)
+    except ValueError:
+        raise _RowError("fatalities", "not a whole number") from None
+    if count < 0:
+        raise _RowError("fatalities", "a count cannot be negative")
+    return count
+
+
+def _timestamp(text: str) -> str | None:
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(text), dt.timezone.utc).isoformat()
+    except (ValueError, OverflowError, OSError):
+        raise _RowError("timestamp", "not a Unix timestamp (seconds)") from None

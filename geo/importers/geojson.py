@@ -1,0 +1,177 @@
+"""A GeoJSON FeatureCollection of points whose properties use our field names, streamed.
+
+``json.load`` would hold the whole file, and a million features with it; this
+reader walks the top-level object key by key with ``JSONDecoder.raw_decode``
+and decodes the ``features`` array one feature at a time from a sliding
+buffer, so memory stays at one feature plus one read chunk.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+from geo.errors import GeoError
+from geo.importers import ImportReport, RowProblem, open_counted
+from geo.validation import validate_incident
+
+CHUNK = 1 << 20
+_WHITESPACE = " \t\r\n"
+
+
+class _Stream:
+    """A text buffer over a file that refills when a value runs past its end."""
+
+    def __init__(self, handle, path: str) -> None:
+        self.handle = handle
+        self.path = path
+        self.buffer = ""
+        self.pos = 0
+        self.eof = False
+        self.decoder = json.JSONDecoder()
+
+    def _fill(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self.handle.read(CHUNK)
+        if not chunk:
+            self.eof = True
+            return False
+        self.buffer = self.buffer[self.pos:] + chunk
+        self.pos = 0
+        return True
+
+    def peek(self) -> str:
+        """The next non-blank character ('' at the end of the file)."""
+        while True:
+            while self.pos < len(self.buffer) and self.buffer[self.pos] in _WHITESPACE:
+                self.pos += 1
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
+            if not self._fill():
+                return ""
+
+    def expect(self, char: str) -> None:
+        found = self.peek()
+        if found != char:
+            raise GeoError(f"{self.path}: expected {char!r} in the GeoJSON, found {found or 'the end of file'!r} — "
+                           "the file must be one FeatureCollection object")
+        self.pos += 1
+
+    def value(self) -> object:
+        """Decode the next JSON value, reading more of the file until it is complete."""
+        self.peek()
+        while True:
+            try:
+                found, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except json.JSONDecodeError as err:
+                if self._fill():
+                    continue
+                raise GeoError(f"{self.path}: invalid JSON ({err.msg}) — check the file is complete GeoJSON") from None
+            # A number at the very end of the buffer may continue in the next chunk.
+            if end == len(self.buffer) and not self.eof and isinstance(found, (int, float)) and self._fill():
+                continue
+            self.pos = end
+            return found
+
+
+def iter_features(path: str | Path, stream: _Stream) -> Iterator[dict]:
+    """The features of a FeatureCollection, one at a time."""
+    stream.expect("{")
+    seen_features = False
+    while stream.peek() not in ("}", ""):
+        key = stream.value()
+        stream.expect(":")
+        if key != "features":
+            stream.value()  # type, crs, name...: read and ignored
+        else:
+            seen_features = True
+            stream.expect("[")
+            while stream.peek() != "]":
+                yield stream.value()
+                if stream.peek() == ",":
+                    stream.pos += 1
+            stream.expect("]")
+        if stream.peek() == ",":
+            stream.pos += 1
+    stream.expect("}")
+    if not seen_features:
+        raise GeoError(f"{path}: no `features` array — expected a GeoJSON FeatureCollection")
+
+
+def read_geojson(path: str | Path, report: ImportReport, progress: bool = True) -> Iterator[dict]:
+    """Validated incident records from a GeoJSON FeatureCollection of points.
+
+    Parameters
+    ----------
+    path : str or Path
+        Features with Point geometries ([lon, lat]) and properties named as in
+        incidents.yaml (``id``, ``date``, ``actor1``, ``sources``...). The
+        geometry wins over ``lat``/``lon`` properties; the feature's ``id`` is
+        used when the properties have none.
+    report : ImportReport
+        Filled with refused features (numbered from 1) and their reasons.
+    progress : bool
+        Show a tqdm progress bar (bytes of the file) on stderr.
+    """
+    from tqdm import tqdm
+
+    text, counter, size = open_counted(path)
+    with text, tqdm(total=size, unit="B", unit_scale=True, desc="GeoJSON import", disable=not progress,
+                    mininterval=0.5) as bar:
+        for number, feature in enumerate(iter_features(path, _Stream(text, str(path))), start=1):
+            report.rows += 1
+            record = _import_feature(feature, number, report, str(path))
+            if record is not None:
+                report.imported += 1
+                yield record
+            if number % 2000 == 0:
+                bar.update(counter.count - bar.n)
+        bar.update(counter.count - bar.n)
+
+
+def _import_feature(feature: object, number: int, report: ImportReport, path: str) -> dict | None:
+    raw, problem = feature_to_raw(feature, number)
+    if raw is None:
+        report.skipped += 1
+        report.refuse(problem)
+        return None
+    record, problems = validate_incident(raw, path)
+    errors = [item for item in problems if item.severity == "error"]
+    report.warnings += len(problems) - len(errors)
+    if record is None:
+        report.skipped += 1
+        first = errors[0]
+        column = f"properties.{first.field}" if first.field else "properties"
+        value = raw.get((first.field or "").split(".")[0].split("[")[0])
+        report.refuse(RowProblem(number, column, "" if value is None else str(value),
+                                 first.message + (f" — {first.hint}" if first.hint else "")))
+    return record
+
+
+def feature_to_raw(feature: object, number: int) -> tuple[dict | None, RowProblem | None]:
+    """A feature's properties as an incident entry, with lat/lon from its point."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return None, RowProblem(number, "type", str(feature)[:80], "not a GeoJSON Feature")
+    properties = feature.get("properties") or {}
+    if not isinstance(properties, dict):
+        return None, RowProblem(number, "properties", str(properties)[:80], "properties must be an object")
+    raw = dict(properties)
+    geometry = feature.get("geometry")
+    if geometry is not None:
+        coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        if not isinstance(geometry, dict) or geometry.get("type") != "Point" or not _is_position(coordinates):
+            return None, RowProblem(number, "geometry", json.dumps(geometry)[:80],
+                                    "only Point geometries [lon, lat] can be imported")
+        raw["lon"], raw["lat"] = coordinates[0], coordinates[1]
+    if "id" not in raw and isinstance(feature.get("id"), str):
+        raw["id"] = feature["id"]
+    return raw, None
+
+
+def _is_position(value: object) -> bool:
+    return (isinstance(value, list) and len(value) >= 2
+            and all(isinstance(item, (int, float)) and not isinstance(item, bool) and math.isfinite(item)
+                    for item in value[:2]))
