@@ -1,0 +1,143 @@
+"""The real dashboard in headless Chromium, served by `streamlit run`, with no internet."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser import (ARTIFACTS, REPO, chromium_page, headline, map_frame, open_popup, require_browser,
+                           streamlit_server, wait_for_count)
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = """
+- id: dez-2022-08-26-001
+  date: 2022-08-26
+  event_type: Explosions/Remote violence
+  sub_event_type: Air/drone strike
+  actor1: International Coalition
+  actor2: ISIS
+  place: <b>Hajin</b>
+  lat: 34.6906
+  lon: 40.8326
+  geo_precision: town
+  description: <script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">
+  sources:
+    - publisher: <img src=x onerror="window.__xss = 3">
+      url: https://example.org/report?a=1&b=<2>
+      language: ar
+      quote: "نص <script>window.__xss = 4</script>"
+  status: weak
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    require_browser()
+    folder = tmp_path_factory.mktemp("record")
+    record = folder / "incidents.yaml"
+    shutil.copy(REPO / "incidents.yaml", record)
+    with open(record, "a", encoding="utf-8") as handle:
+        handle.write(HOSTILE)
+    with streamlit_server(record, env={"GEO_CACHE_DIR": str(folder / "cache")}) as url:
+        yield url
+
+
+def test_map_renders_with_markers_and_screenshot(server):
+    with chromium_page() as page:
+        page.goto(server)
+        frame = wait_for_count(page, 19)
+        assert frame.locator("canvas").count() >= 1
+        assert frame.locator(".incident-legend").inner_text().count("(") >= 2
+        assert headline(page, "Incidents") == "19"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+        assert not page.js_errors, page.js_errors
+
+
+def test_actor_filter_changes_count_and_map(server):
+    with chromium_page() as page:
+        page.goto(server)
+        wait_for_count(page, 19)
+        page.locator("[data-testid=stMultiSelect]", has_text="Actors").locator("input").fill("IRGC")
+        page.keyboard.press("Enter")
+        wait_for_count(page, 8)
+        page.wait_for_function("() => document.body.innerText.includes('actors: IRGC')")
+        assert headline(page, "Incidents") == "8"
+        assert "actor=IRGC" in page.url
+
+
+def test_date_filter_changes_count_and_map(server):
+    with chromium_page() as page:
+        page.goto(server + "/?period=Custom")
+        wait_for_count(page, 19)
+        page.locator("[data-testid=stRadio]", has_text="Period").get_by_text("Last 7 days").click()
+        wait_for_count(page, 0)  # the seed incidents are from 2022
+        assert headline(page, "Incidents") == "0"
+        page.locator("[data-testid=stRadio]", has_text="Period").get_by_text("All", exact=True).click()
+        wait_for_count(page, 19)
+
+
+def test_popup_shows_sources_and_arabic_quote(server):
+    with chromium_page() as page:
+        page.goto(server)
+        frame = wait_for_count(page, 19)
+        open_popup(page, frame, "dez-2022-08-24-002")
+        popup = frame.locator(".incident-popup")
+        assert "SY24" in popup.inner_text()
+        quote = popup.locator("blockquote.ip-quote").first
+        assert "حقل كونيكو للغاز" in quote.inner_text()
+        assert quote.get_attribute("dir") == "rtl"
+
+
+def test_hostile_text_is_shown_as_text_and_runs_nothing(server):
+    with chromium_page() as page:
+        page.goto(server)
+        frame = wait_for_count(page, 19)
+        open_popup(page, frame, "dez-2022-08-26-001")
+        popup = frame.locator(".incident-popup")
+        text = popup.inner_text()
+        assert "<script>window.__xss = 1</script>" in text and 'onerror="window.__xss = 2"' in text
+        assert "<b>Hajin</b>" in text
+        assert popup.locator("img, script, b").count() == 0
+        link = popup.locator("a")
+        assert link.count() == 1 and link.get_attribute("href") == "https://example.org/report?a=1&b=<2>"
+        page.wait_for_timeout(500)
+        assert frame.evaluate("() => window.__xss") is None and page.evaluate("() => window.__xss") is None
+
+
+def test_javascript_url_never_becomes_a_link(tmp_path):
+    require_browser()
+    import geo
+    from geo.mapping import MapView, build_map, map_html
+
+    frame = geo.load_incidents(REPO / "incidents.yaml").head(1).copy()
+    # A store other than the validated YAML (a database row, an import) could hold such a URL.
+    frame.at[frame.index[0], "sources"] = [{"publisher": "Evil", "url": "javascript:window.__xss=5", "quote": "q"}]
+    page_path = tmp_path / "map.html"
+    page_path.write_text(map_html(build_map(frame, MapView(sync_url=False))), "utf-8")
+    with chromium_page() as page:
+        page.goto(page_path.as_uri())
+        frame_ = map_frame(page)
+        open_popup(page, frame_, frame.iloc[0]["id"])
+        popup = page.locator(".incident-popup")
+        assert "Evil" in popup.inner_text()
+        assert popup.locator("a").count() == 0
+        assert page.evaluate("() => window.__xss") is None
+
+
+def test_shared_url_restores_the_view(server):
+    with chromium_page() as page:
+        page.goto(server + "/?actor=IRGC&role=acted&lat=35.33000&lon=40.14000&zoom=11&basemap=dark")
+        frame = wait_for_count(page, 8)
+        page.wait_for_timeout(500)
+        view = frame.evaluate("() => { const m = window.incidentLayer.map; const c = m.getCenter();"
+                              " return [c.lat, c.lng, m.getZoom()]; }")
+        assert abs(view[0] - 35.33) < 0.01 and abs(view[1] - 40.14) < 0.01 and view[2] == 11
+        dark_on = frame.evaluate("() => Object.values(window.incidentLayer.map._layers)"
+                                 ".some(l => l._url && l._url.includes('dark_all'))")
+        assert dark_on
+        assert page.locator("[data-testid=stMultiSelect]", has_text="Actors").inner_text().count("IRGC") >= 1
