@@ -15,7 +15,7 @@ from dashboard.panels import area_panel, headline_panel, problems_panel, table_p
 from dashboard.sidebar import set_area_from_drawing, sidebar_filter  # noqa: E402
 from geo.errors import GeoError  # noqa: E402
 from geo.filters import apply_filter, describe  # noqa: E402
-from geo.mapping import MapView, basemaps, build_map  # noqa: E402
+from geo.mapping import MapView, basemaps, build_map, district_choropleth  # noqa: E402
 
 MAP_HEIGHT = 620
 
@@ -64,7 +64,7 @@ def main() -> None:
         st.info("No incidents match these filters. Widen the period or clear some filters in the sidebar.")
 
     selected = st.session_state.get("selected_incident")
-    fmap = build_map(shown, view_from_url(selected))
+    fmap = build_map(shown, view_from_url(selected), choropleth=district_choropleth(shown))
     result = st_folium(fmap, key="incident_map", height=MAP_HEIGHT, use_container_width=True,
                        returned_objects=["last_active_drawing"])
     if result and set_area_from_drawing(result.get("last_active_drawing")):

@@ -293,3 +293,22 @@ def build_map(frame: gpd.GeoDataFrame, view: MapView | None = None, *, drafts: g
 def map_html(fmap: folium.Map) -> str:
     """The whole map as one standalone HTML page."""
     return fmap.get_root().render()
+
+
+def district_choropleth(frame: gpd.GeoDataFrame) -> dict | None:
+    """District polygons with the number of incidents in each, as GeoJSON, or None without boundaries."""
+    from geo.admin import admin_areas
+
+    try:
+        districts = admin_areas("district")
+    except Exception:  # noqa: BLE001 - missing boundaries only drop this layer
+        return None
+    if districts.empty:
+        return None
+    counts = frame["district"].value_counts() if len(frame) else pd.Series(dtype="int64")
+    features = []
+    for name, geometry in zip(districts["name_en"], districts.geometry, strict=True):
+        simple = geometry.simplify(0.01, preserve_topology=True)
+        features.append({"type": "Feature", "geometry": simple.__geo_interface__,
+                         "properties": {"name": name, "count": int(counts.get(name, 0))}})
+    return {"type": "FeatureCollection", "features": features}

@@ -90,3 +90,12 @@ def test_empty_selection_still_builds():
     empty = geo.load_incidents(REPO / "incidents.yaml").iloc[0:0]
     html = map_html(build_map(empty))
     assert payload_of(html)["id"] == []
+
+
+def test_district_choropleth_counts(seed):
+    from geo.mapping import district_choropleth
+
+    layer = district_choropleth(seed)
+    counts = {f["properties"]["name"]: f["properties"]["count"] for f in layer["features"]}
+    assert sum(counts.values()) == seed["district"].notna().sum()
+    assert counts["Al-Mayadin"] == (seed["district"] == "Al-Mayadin").sum() > 0
