@@ -44,7 +44,7 @@ __all__ = ["DATA_FORMATS", "FORMATS", "MEDIA_TYPES", "ExportOptions", "Progress"
 def export(frame: gpd.GeoDataFrame, fmt: str, out: str | Path, *, flt: IncidentFilter | None = None,
            title: str | None = None, subtitle: str | None = None, layout: str = "slide", dpi: int = 150,
            coarsen_km: float | None = None, progress: Progress | None = None, basemap: str = "auto",
-           extent: tuple[float, float, float, float] | None = None) -> Path:
+           extent: tuple[float, float, float, float] | None = None, view: object | None = None) -> Path:
     """Write the incidents that match a filter to a file in one of `FORMATS`.
 
     Parameters
@@ -73,6 +73,8 @@ def export(frame: gpd.GeoDataFrame, fmt: str, out: str | Path, *, flt: IncidentF
         Map background: web tiles when reachable ("auto"), or the project's offline context only.
     extent : tuple of float, optional
         West, south, east, north of the map; default: the filter's bbox, else the incidents.
+    view : geo.mapping.MapView, optional
+        The dashboard's current view (basemap, centre, zoom, layers) for the HTML export.
 
     Returns
     -------
@@ -87,7 +89,7 @@ def export(frame: gpd.GeoDataFrame, fmt: str, out: str | Path, *, flt: IncidentF
     """
     options = ExportOptions(flt=flt or IncidentFilter(), title="Incidents" if title is None else title,
                             subtitle=subtitle or "", layout=layout, dpi=dpi, coarsen_km=coarsen_km,
-                            progress=progress, basemap=basemap, extent=extent)
+                            progress=progress, basemap=basemap, extent=extent, view=view)
     writer = _writer(fmt)
     path = check_output(out)
     selected = coarsen_frame(apply_filter(frame, options.flt), options.coarsen_km)

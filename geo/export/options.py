@@ -43,6 +43,7 @@ class ExportOptions:
     progress: Progress | None = None
     basemap: str = "auto"
     extent: tuple[float, float, float, float] | None = None  # west, south, east, north
+    view: object | None = None  # the dashboard's geo.mapping.MapView, for the HTML export
     made_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
 
     def __post_init__(self) -> None:

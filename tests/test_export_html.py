@@ -1,0 +1,89 @@
+"""The self-contained HTML export: no outside requests, escaped caption, markers drawn in Chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from geo.export import export
+from geo.filters import IncidentFilter
+from geo.records import read_incidents
+from tests.browser import chromium_page, require_browser
+
+ROOT = Path(__file__).resolve().parent.parent
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+@pytest.fixture(scope="module")
+def seed():
+    frame, _ = read_incidents(ROOT / "incidents.yaml", use_cache=False)
+    return frame
+
+
+@pytest.fixture
+def hostile(seed):
+    frame = seed.copy()
+    first = frame.index[0]
+    frame.at[first, "description"] = XSS
+    frame.at[first, "place"] = "حي المزارع " + XSS
+    frame.at[first, "sources"] = [{"publisher": "Evil" + XSS, "url": "javascript:window.__xss=3", "quote": XSS},
+                                  {"publisher": "Good", "url": "https://example.org/a"}]
+    return frame
+
+
+def test_html_loads_nothing_from_outside(seed, tmp_path):
+    text = export(seed, "html", tmp_path / "map.html", title="Strikes & moves").read_text(encoding="utf-8")
+    assert not re.findall(r"""<(?:script|link|img)[^>]+(?:src|href)=["']https?://""", text)
+    assert "<title>Strikes &amp; moves</title>" in text
+    assert 'id="export-caption"' in text and "18 incidents shown" in text
+
+
+def test_html_caption_escapes_filter_text(seed, tmp_path):
+    flt = IncidentFilter(text="<b>x</b>")
+    text = export(seed, "html", tmp_path / "map.html", flt=flt).read_text(encoding="utf-8")
+    caption = re.search(r'<div class="export-caption".*?</div>', text, re.S).group(0)
+    assert "&lt;b&gt;x&lt;/b&gt;" in caption and "<b>x</b>" not in caption
+
+
+def drawn_markers(page) -> int:
+    """Markers on screen: numbers on cluster icons plus single markers on the map."""
+    return page.evaluate("""() => {
+        // What MarkerCluster shows: clusters (counting their children) and single markers.
+        return window.incidentLayer.cluster._featureGroup.getLayers()
+            .reduce((sum, item) => sum + (item.getChildCount ? item.getChildCount() : 1), 0);
+    }""")
+
+
+def test_html_opens_offline_in_chromium_with_every_marker(hostile, tmp_path):
+    require_browser()
+    path = export(hostile, "html", tmp_path / "map.html", title="Offline check", coarsen_km=None)
+    with chromium_page() as page:
+        page.goto(path.as_uri())
+        page.wait_for_selector("[data-incident-count]", timeout=30000)
+        assert page.get_attribute("[data-incident-count]", "data-incident-count") == str(len(hostile))
+        assert drawn_markers(page) == len(hostile)
+        assert "Offline check" in page.inner_text("#export-caption")
+        assert page.locator(".incident-legend").count() == 1
+        # Open the hostile incident's popup: its text shows, nothing runs, no javascript: link.
+        page.evaluate("""() => { const m = window.incidentLayer.markers[0];
+                                 window.incidentLayer.map.setView(m.getLatLng(), 14); m.openPopup(); }""")
+        page.wait_for_selector(".leaflet-popup-content", timeout=10000)
+        popup = page.inner_text(".leaflet-popup-content")
+        assert "onerror" in popup  # shown as text
+        assert page.evaluate("() => window.__xss") is None
+        assert page.locator(".leaflet-popup-content script, .leaflet-popup-content img").count() == 0
+        assert page.locator('a[href^="javascript"]').count() == 0
+        assert page.locator('.leaflet-popup-content a[href="https://example.org/a"]').count() == 1
+        assert page.js_errors == []
+        page.screenshot(path=str(tmp_path / "html-export.png"))
+
+
+def test_html_of_empty_selection_opens(seed, tmp_path):
+    require_browser()
+    path = export(seed, "html", tmp_path / "empty.html", flt=IncidentFilter(sides=("Russia",)))
+    with chromium_page() as page:
+        page.goto(path.as_uri())
+        page.wait_for_selector("[data-incident-count='0']", timeout=30000)
+        assert "no incidents match" in page.inner_text("#export-caption")
