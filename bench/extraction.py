@@ -1,0 +1,197 @@
+"""Accuracy and speed of the article extractor on the labelled set in tests/data/articles.
+
+Run: ``python -m bench.extraction [FOLDER]``. For each article the drafts are
+matched to the labelled incidents: a draft's place counts when its coordinates
+lie within the label's ``precision_km`` (each label and each draft matched at
+most once, nearest first). Precision and recall are then reported per field:
+place; actors by role (actor1, actor2, both pooled); event type; sub-event type;
+date; fatalities. A field's recall counts the labels that give it; its
+precision counts the drafts that give it.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from geo.extraction import extract_drafts, read_article
+
+ARTICLES = Path(__file__).parents[1] / "tests" / "data" / "articles"
+FIELDS = ("place", "actor1", "actor2", "actors", "event_type", "sub_event_type", "date", "fatalities")
+
+
+@dataclass
+class Tally:
+    """True positives, drafts giving the field, labels giving the field."""
+
+    hits: int = 0
+    predicted: int = 0
+    expected: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.hits / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.hits / self.expected if self.expected else 1.0
+
+
+@dataclass
+class Result:
+    tallies: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in FIELDS})
+    articles: int = 0
+    seconds: float = 0.0
+    per_article: dict[str, dict[str, Tally]] = field(default_factory=dict)
+
+    @property
+    def per_second(self) -> float:
+        return self.articles / self.seconds if self.seconds else float("inf")
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dlat = (lat2 - lat1) * 111.0
+    dlon = (lon2 - lon1) * 111.0 * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(dlat, dlon)
+
+
+def _quantity_min(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, dict):
+        return value.get("min")
+    return None
+
+
+def _same_quantity(label: object, draft: object) -> bool:
+    expected, found = _quantity_min(label), _quantity_min(draft)
+    if expected is None or found is None:
+        return False
+    # "more than 20" is min 20 in some labels and min 21 in the record's convention
+    return abs(expected - found) <= (1 if isinstance(label, dict) or isinstance(draft, dict) else 0)
+
+
+def _actor(draft: dict, role: str, confidence: dict) -> str | None:
+    entry = draft.get(role)
+    if not entry or (role == "actor1" and confidence.get("actor1") == 0.0):
+        return None  # the placeholder for an unnamed perpetrator is no claim
+    return entry["name"] if isinstance(entry, dict) else entry
+
+
+def score_article(labels: list[dict], drafts: list, tallies: dict[str, Tally]) -> None:
+    """Match drafts to labels by place and add the field counts to ``tallies``."""
+    pairs = []
+    for li, label in enumerate(labels):
+        for di, draft in enumerate(drafts):
+            distance = _km(label["lat"], label["lon"], draft.record["lat"], draft.record["lon"])
+            if distance <= float(label["precision_km"]):
+                same_type = draft.record["event_type"] == label.get("event_type")
+                pairs.append((not same_type, distance, li, di))
+    pairs.sort()
+    matched: dict[int, int] = {}
+    used: set[int] = set()
+    for _, _, li, di in pairs:
+        if li not in matched and di not in used:
+            matched[li] = di
+            used.add(di)
+    tallies["place"].hits += len(matched)
+    tallies["place"].predicted += len(drafts)
+    tallies["place"].expected += len(labels)
+    for draft in drafts:
+        record, confidence = draft.record, draft.confidence
+        for role in ("actor1", "actor2"):
+            if _actor(record, role, confidence):
+                tallies[role].predicted += 1
+                tallies["actors"].predicted += 1
+        for name in ("event_type", "sub_event_type", "date"):
+            if record.get(name):
+                tallies[name].predicted += 1
+        if record.get("fatalities") is not None:
+            tallies["fatalities"].predicted += 1
+    for li, label in enumerate(labels):
+        draft = drafts[matched[li]] if li in matched else None
+        record = draft.record if draft else {}
+        confidence = draft.confidence if draft else {}
+        for role in ("actor1", "actor2"):
+            if label.get(role):
+                tallies[role].expected += 1
+                tallies["actors"].expected += 1
+                if draft and _actor(record, role, confidence) == label[role]:
+                    tallies[role].hits += 1
+                    tallies["actors"].hits += 1
+        for name in ("event_type", "sub_event_type"):
+            if label.get(name):
+                tallies[name].expected += 1
+                if draft and record.get(name) == label[name]:
+                    tallies[name].hits += 1
+        if label.get("date"):
+            tallies["date"].expected += 1
+            if draft and record.get("date") == str(label["date"]):
+                tallies["date"].hits += 1
+        if label.get("fatalities") is not None:
+            tallies["fatalities"].expected += 1
+            if draft and _same_quantity(label["fatalities"], record.get("fatalities")):
+                tallies["fatalities"].hits += 1
+
+
+def run(folder: str | Path = ARTICLES) -> Result:
+    """Extract every labelled article in ``folder`` and score the drafts."""
+    folder = Path(folder)
+    result = Result()
+    jobs = []
+    for label_file in sorted(folder.glob("*.labels.yaml")):
+        spec = yaml.safe_load(label_file.read_text(encoding="utf-8"))
+        jobs.append((folder / spec["article"], spec))
+    # warm the caches (gazetteer, cue sets) outside the timed loop, as a long-running service would
+    extract_drafts("warm up", "2024-01-01")
+    start = time.perf_counter()
+    outputs = []
+    for path, spec in jobs:
+        article = read_article(path)
+        published = str(spec.get("published")) if spec.get("published") else article.published
+        outputs.append(extract_drafts(article.text, published, spec.get("url"), spec.get("publisher")))
+    result.seconds = time.perf_counter() - start
+    result.articles = len(jobs)
+    for (path, spec), drafts in zip(jobs, outputs, strict=True):
+        own = {name: Tally() for name in FIELDS}
+        score_article(spec.get("incidents") or [], drafts, own)
+        result.per_article[path.name] = own
+        for name, tally in own.items():
+            total = result.tallies[name]
+            total.hits += tally.hits
+            total.predicted += tally.predicted
+            total.expected += tally.expected
+    return result
+
+
+def report(result: Result) -> str:
+    lines = [f"{'field':<16}{'precision':>10}{'recall':>8}   (hits / drafts giving it / labels giving it)"]
+    for name, tally in result.tallies.items():
+        lines.append(f"{name:<16}{tally.precision:>10.2f}{tally.recall:>8.2f}   "
+                     f"({tally.hits} / {tally.predicted} / {tally.expected})")
+    lines.append(f"\n{result.articles} articles in {result.seconds:.3f} s: {result.per_second:.0f} articles/s")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    folders = [arg for arg in argv if not arg.startswith("-")]
+    result = run(folders[0] if folders else ARTICLES)
+    print(report(result))
+    if "--per-article" in argv or "-v" in argv:
+        for name, own in result.per_article.items():
+            place = own["place"]
+            print(f"  {name:<48} place {place.hits}/{place.predicted}/{place.expected}  "
+                  f"actors {own['actors'].hits}/{own['actors'].predicted}/{own['actors'].expected}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

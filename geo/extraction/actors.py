@@ -1,0 +1,166 @@
+"""Actors named in a sentence, resolved through the registry, and who acted on whom."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from geo.actors import registry
+from geo.extraction.cues import PhraseSet, cues, phrase_set
+from geo.extraction.sentences import Token
+from geo.textnorm import is_arabic, normalise
+
+MAX_WORDS = 8
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor named in a sentence: canonical name, token span, role and attribution."""
+
+    name: str
+    start: int
+    end: int
+    role: str = ""         # agent | target | speaker | ""
+    explicit: bool = False  # the role came from a cue word, not from word order
+    attribution: str = "reported"
+
+
+def _fold_plural(word: str) -> str:
+    """English plural to singular for alias matching ("militia groups" meets "militias")."""
+    if not is_arabic(word) and len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+@cache
+def _aliases() -> dict[tuple[str, ...], str]:
+    table: dict[tuple[str, ...], str] = {}
+    for alias, canonical in registry().aliases().items():
+        words = tuple(_fold_plural(word) for word in alias.split())
+        table.setdefault(words, canonical)
+    return table
+
+
+@cache
+def _short_aliases() -> frozenset[str]:
+    """Latin aliases of up to four letters ("IS", "KH", "SDF"): they count only in capitals."""
+    return frozenset(key[0] for key in _aliases() if len(key) == 1 and len(key[0]) <= 4 and not is_arabic(key[0]))
+
+
+@cache
+def _adjectives() -> PhraseSet:
+    spec = cues()["adjectives"]
+    phrases, labels = [], []
+    for name, words in spec.items():
+        for word in (*words["ar"], *words["en"]):
+            phrases.append(word)
+            labels.append(name)
+    return PhraseSet(phrases, labels)
+
+
+def spot_actors(tokens: Sequence[Token]) -> list[ActorMention]:
+    """Every actor alias in the tokens (longest first), plus nationality words next to forces or weapons."""
+    table = _aliases()
+    short = _short_aliases()
+    mentions: list[ActorMention] = []
+    index = 0
+    while index < len(tokens):
+        hit = None
+        for length in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
+            span = tokens[index:index + length]
+            if any(token.is_punct for token in span):
+                continue
+            rest = tuple(_fold_plural(token.norm) for token in span[1:])
+            for form in span[0].forms:
+                words = (_fold_plural(form), *rest)
+                canonical = table.get(words)
+                if canonical is None:
+                    continue
+                if length == 1 and words[0] in short and not re.fullmatch(r"#?[A-Z][A-Z.\-]*", span[0].text):
+                    continue
+                hit = (length, canonical)
+                break
+            if hit:
+                break
+        if hit:
+            mentions.append(ActorMention(hit[1], index, index + hit[0]))
+            index += hit[0]
+            continue
+        adjective = _adjectives().match_at(tokens, index)
+        if adjective and _next_to_head(tokens, index, adjective[0]):
+            if not (len(tokens[index].norm) <= 3 and not tokens[index].text.isupper() and not is_arabic(tokens[index].norm)):
+                mentions.append(ActorMention(str(adjective[1]), index, index + adjective[0]))
+            index += adjective[0]
+            continue
+        index += 1
+    return mentions
+
+
+def _next_to_head(tokens: Sequence[Token], index: int, length: int) -> bool:
+    heads = phrase_set("adjective_heads")
+    window = range(max(0, index - 2), min(len(tokens), index + length + 2))
+    return any(heads.match_at(tokens, position) for position in window if position != index)
+
+
+def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger: int | None) -> list[ActorMention]:
+    """Mark each actor as agent, target or speaker from the words around it and the word order.
+
+    Cue words decide first ("مواقع ميليشيا", "attack on", "by", "said"); without
+    them an English actor before the trigger acts and one after it is targeted,
+    and in Arabic the first actor acts and later ones are targeted.
+    """
+    target_before = phrase_set("roles", "target_before")
+    target_after = phrase_set("roles", "target_after")
+    agent_before = phrase_set("roles", "agent_before")
+    speaker_after = phrase_set("roles", "speaker_after")
+    claimed = phrase_set("roles", "claimed")
+    suspected = phrase_set("roles", "suspected")
+    arabic = any(is_arabic(token.norm) for token in tokens[:8])
+    out: list[ActorMention] = []
+    for mention in mentions:
+        start, end = mention.start, mention.end
+        role, explicit = "", False
+        before = range(max(0, start - 3), start)
+        if speaker_after.any_in(tokens, end, end + 3) and not any(
+                target_before.match_at(tokens, k) for k in before):
+            role, explicit = "speaker", True
+        elif agent_before.any_in(tokens, max(0, start - 2), start) or _relative_doer(tokens, end):
+            role, explicit = "agent", True
+        elif any(target_before.match_at(tokens, k) for k in before) or \
+                (not arabic and target_after.any_in(tokens, end, end + 2)) or \
+                (arabic and tokens[start].norm.startswith("ل") and any(target_before.match_at(tokens, k)
+                                                                        for k in range(max(0, start - 5), start))):
+            role, explicit = "target", True
+        attribution = "reported"
+        if suspected.any_in(tokens, max(0, start - 6), min(len(tokens), end + 3)):
+            attribution = "suspected"
+        elif claimed.any_in(tokens, max(0, start - 4), min(len(tokens), end + 4)):
+            attribution = "claimed"
+        out.append(ActorMention(mention.name, start, end, role, explicit, attribution))
+    # word order for the rest
+    has_agent = any(m.role == "agent" for m in out)
+    result = []
+    for mention in out:
+        if not mention.role:
+            if not arabic and trigger is not None:
+                role = "agent" if mention.start < trigger else "target"
+            else:
+                role = "target" if has_agent else "agent"
+            has_agent = has_agent or role == "agent"
+            mention = ActorMention(mention.name, mention.start, mention.end, role, False, mention.attribution)
+        result.append(mention)
+    return result
+
+
+def _relative_doer(tokens: Sequence[Token], end: int) -> bool:
+    """"X، التي أخلت ..." / "X, which struck ...": X did what the relative clause reports."""
+    from geo.extraction.cues import labelled_set
+
+    relative = phrase_set("roles", "agent_after")
+    for position in (end, end + 1):
+        if position < len(tokens) and relative.match_at(tokens, position):
+            triggers = labelled_set("triggers")
+            return any(triggers.match_at(tokens, k) for k in range(position + 1, min(len(tokens), position + 3)))
+    return False

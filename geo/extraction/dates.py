@@ -1,0 +1,130 @@
+"""Dates in article text, resolved against the publication date.
+
+Explicit dates in either script ("٧ آذار/مارس", "March 27", "22 April, 2024"),
+relative days ("أمس", "last night", "this morning"), weekday names (the last
+such day on or before publication) and "the next day". The precision is
+honest: a resolved day is ``day``; "last week" is ``week``; a sentence without
+any date cue inherits the article's running date at ``week`` precision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from geo.extraction.cues import PhraseSet, cues
+from geo.extraction.sentences import Token
+
+
+@dataclass(frozen=True)
+class DateCue:
+    """A date found in a sentence, how precise it is, and how it was found."""
+
+    date: dt.date
+    precision: str  # day | week | month
+    how: str        # explicit | relative | weekday | next_day | inherited
+
+
+@cache
+def _sets() -> dict[str, PhraseSet]:
+    spec = cues()["dates"]
+    months = {int(number): names for number, names in spec["months"].items()}
+    weekdays = {int(number): names for number, names in spec["weekdays"].items()}
+    relative_phrases, relative_labels = [], []
+    for entry in spec["relative"]:
+        for phrase in (*entry.get("ar", ()), *entry.get("en", ())):
+            relative_phrases.append(phrase)
+            relative_labels.append((entry["days"], entry.get("precision", "day")))
+    return {
+        "months": PhraseSet([n for names in months.values() for n in names],
+                            [k for k, names in months.items() for _ in names]),
+        "weekdays": PhraseSet([n for names in weekdays.values() for n in names],
+                              [k for k, names in weekdays.items() for _ in names]),
+        "relative": PhraseSet(relative_phrases, relative_labels),
+        "next_day": PhraseSet([*spec["next_day"]["ar"], *spec["next_day"]["en"]]),
+    }
+
+
+def _number(token: Token) -> int | None:
+    return int(token.norm) if token.norm.isdigit() and len(token.norm) <= 4 else None
+
+
+def _explicit(tokens: Sequence[Token], published: dt.date | None) -> dt.date | None:
+    months = _sets()["months"]
+    for index in range(len(tokens)):
+        hit = months.match_at(tokens, index)
+        if not hit:
+            continue
+        length, month = hit
+        # a short English month ("mar", "may", "sun") counts only capitalised, next to a day number
+        day = year = None
+        before = _number(tokens[index - 1]) if index > 0 else None
+        after = _number(tokens[index + length]) if index + length < len(tokens) else None
+        if before is not None and 1 <= before <= 31:
+            day = before
+            if after is not None and after > 1900:
+                year = after
+        elif after is not None and 1 <= after <= 31:
+            day = after
+            later = index + length + 1
+            while later < len(tokens) and tokens[later].is_punct:
+                later += 1
+            if later < len(tokens) and (_number(tokens[later]) or 0) > 1900:
+                year = _number(tokens[later])
+        if day is None:
+            continue
+        # "٧ آذار/مارس": the second month name of a pair is skipped by the day check above
+        if year is None:
+            if published is None:
+                continue
+            year = published.year
+            if dt.date(year, month, min(day, 28)) > published + dt.timedelta(days=1):
+                year -= 1
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    return None
+
+
+def find_date(tokens: Sequence[Token], published: dt.date | None, previous: DateCue | None) -> DateCue | None:
+    """The date a sentence gives for its event, or None when it gives none.
+
+    Parameters
+    ----------
+    tokens : sequence of Token
+        The sentence.
+    published : date, optional
+        Publication date; relative dates need it.
+    previous : DateCue, optional
+        The date of the previous dated sentence ("the next day" counts from it).
+    """
+    explicit = _explicit(tokens, published)
+    if explicit:
+        return DateCue(explicit, "day", "explicit")
+    sets = _sets()
+    if previous and sets["next_day"].any_in(tokens):
+        return DateCue(previous.date + dt.timedelta(days=1), previous.precision, "next_day")
+    if published is None:
+        return None
+    relative = [hit for hit in sets["relative"].find(tokens)]
+    weekday_hits = [hit for hit in sets["weekdays"].find(tokens) if _is_weekday_use(tokens, hit[0])]
+    if weekday_hits:
+        weekday = weekday_hits[0][2]
+        back = (published.weekday() - weekday) % 7
+        # "yesterday, Sunday" and "on Sunday" agree; a weekday is never in the future
+        return DateCue(published - dt.timedelta(days=back), "day", "weekday")
+    if relative:
+        days, precision = max((label for _, _, label in relative), key=lambda label: label[0])
+        return DateCue(published - dt.timedelta(days=days), precision, "relative")
+    return None
+
+
+def _is_weekday_use(tokens: Sequence[Token], index: int) -> bool:
+    """English short weekday names ("Sun", "Mon") count only capitalised, not as ordinary words."""
+    token = tokens[index]
+    if token.norm in ("sun", "mon", "sat", "wed", "thu", "fri", "tue"):
+        return token.text[:1].isupper()
+    return True

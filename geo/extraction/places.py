@@ -1,0 +1,268 @@
+"""Spotting gazetteer places in a sentence and deciding which are event places.
+
+A phrase of up to six words is a place when its normalised keys meet a
+gazetteer name (so prefixes, articles and spellings do not matter). The words
+around it then decide its role: "شرق مدينة الميادين" and "in Deir ez-Zor
+province" only anchor the place before them; "from", "باتجاه" and "taken to
+hospital" mark places where nothing happened; "بادية"/"desert" and "near" lower
+the precision; "between X and Y" is one place half-way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from geo.extraction.cues import phrase_set
+from geo.extraction.sentences import Sentence, Token
+from geo.gazetteer import Gazetteer, Place
+from geo.textnorm import is_arabic, latin_skeleton, word_keys
+
+MAX_WORDS = 6
+ADMIN_FEATURES = frozenset({"governorate", "district", "subdistrict"})
+NEIGHBOURHOOD_FEATURES = frozenset({"neighbourhood"})
+_PRECISION_ORDER = ("site", "village", "town", "district")
+_NEIGHBOURHOOD_CUES = frozenset({"حي", "حيي", "احياء", "neighbourhood", "neighbourhoods", "neighborhood",
+                                 "neighborhoods", "hay"})
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in a sentence, with the words around it that set its role."""
+
+    start: int
+    end: int
+    candidates: tuple[str, ...]
+    how: str
+    text: str
+    near: bool = False
+    area: bool = False
+    anchor: bool = False
+    origin: bool = False
+    destination: bool = False
+    aside: bool = False
+    between: bool = False
+    locative: bool = False
+    countryside: bool = False
+    place: Place | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision: str | None = None
+
+
+def _lower(precision: str, steps: int = 1) -> str:
+    index = min(len(_PRECISION_ORDER) - 1, _PRECISION_ORDER.index(precision) + steps)
+    return _PRECISION_ORDER[index]
+
+
+def _has(name: str, tokens: Sequence[Token], start: int, end: int) -> bool:
+    return phrase_set(name).any_in(tokens, start, end)
+
+
+def _match_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: int) -> list[tuple[str, str]]:
+    words = [token.norm for token in tokens[start:start + length]]
+    generic = phrase_set("generic")
+    found = gaz.key_matches(words)
+    if not found:
+        kept = [word for offset, word in enumerate(words)
+                if not generic.match_at(tokens, start + offset)]
+        if kept and len(kept) < len(words):
+            found = gaz.key_matches(kept)
+    latin = not is_arabic(" ".join(words))
+    if not found and latin:
+        for key in word_keys([w for w in words if w != "the"]):
+            skeleton = latin_skeleton(key)
+            if len(skeleton) >= 4:
+                found = [(place_id, "normalised") for place_id in gaz._skeletons.get(skeleton, ())]
+                if found:
+                    break
+    return found
+
+
+def spot_places(sentence: Sentence, gaz: Gazetteer) -> list[PlaceMention]:
+    """Every place named in the sentence, longest phrase first, with its context flags."""
+    tokens = sentence.tokens
+    generic = phrase_set("generic")
+    mentions: list[PlaceMention] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.is_punct or generic.match_at(tokens, index) and not _starts_name(tokens, index, gaz):
+            index += 1
+            continue
+        hit = None
+        for length in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
+            if any(tokens[index + k].is_punct for k in range(length)):
+                continue
+            found = _match_phrase(gaz, tokens, index, length)
+            if found and _acceptable(tokens, index, length, found, gaz):
+                hit = (length, found)
+                break
+        if hit is None:
+            index += 1
+            continue
+        length, found = hit
+        mentions.append(_with_context(tokens, index, index + length, found, sentence.text))
+        index += length
+    return mentions
+
+
+def _starts_name(tokens: Sequence[Token], index: int, gaz: Gazetteer) -> bool:
+    """A generic word that begins a gazetteer name ("منطقة دير الزور", "حي الجمعيات")."""
+    for length in range(min(MAX_WORDS, len(tokens) - index), 1, -1):
+        if gaz.key_matches([token.norm for token in tokens[index:index + length]]):
+            return True
+    return False
+
+
+def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tuple[str, str]],
+                gaz: Gazetteer) -> bool:
+    first = tokens[index]
+    words = tokens[index:index + length]
+    if not is_arabic(first.norm):
+        # English place names are proper nouns: "made in" never means al-Mayadin.
+        content = [token for token in words if token.norm not in ("al", "el", "the", "ad", "az", "as", "ash")]
+        if not content or not (first.is_capitalised or first.text.startswith("#")):
+            return False
+        if not all(token.is_capitalised or token.norm in ("al", "el", "of", "the", "az", "ad", "ash", "desert",
+                                                         "field", "oil", "gas", "crossing", "airport", "base",
+                                                         "military", "airfield", "bridge", "hospital", "castle",
+                                                         "district", "province", "governorate", "road")
+                   for token in words):
+            return False
+        return len("".join(token.norm for token in content)) >= 3
+    # ل/لل attached ("لفرع الأمن", "لميليشيا") means "belonging to", not a place where something happened
+    if first.norm.startswith("ل") and not gaz.key_matches([first.norm, *[t.norm for t in words[1:]]]) \
+            and not any(place_id for place_id, how in found if how == "exact"):
+        return False
+    if length == 1 and all(gaz.places[place_id].feature in NEIGHBOURHOOD_FEATURES for place_id, _ in found):
+        before = {form for token in tokens[max(0, index - 2):index] for form in token.forms}
+        listed = index >= 2 and first.norm.startswith("و")
+        return bool(before & _NEIGHBOURHOOD_CUES) or listed and _previous_is_neighbourhood(tokens, index, gaz)
+    return True
+
+
+def _previous_is_neighbourhood(tokens: Sequence[Token], index: int, gaz: Gazetteer) -> bool:
+    for back in range(max(0, index - 4), index):
+        before = {form for token in tokens[max(0, back - 2):back] for form in token.forms}
+        if before & _NEIGHBOURHOOD_CUES:
+            return True
+    return False
+
+
+def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tuple[str, str]],
+                  text: str) -> PlaceMention:
+    before_start = max(0, start - 3)
+    first_forms = tokens[start].forms
+    near = _has("near", tokens, before_start, start) or any(
+        form in ("بمحيط", "محيط") for form in first_forms)
+    area = _has("area", tokens, max(0, start - 2), start) or (end < len(tokens) and _has("area", tokens, end, end + 1))
+    anchor = _has("direction", tokens, max(0, start - 2), start)
+    origin = _has("origin", tokens, before_start, start)
+    destination = _has("destination", tokens, before_start, start)
+    aside = _has("aside", tokens, max(0, start - 4), start)
+    countryside = any(token.norm in ("ريف", "countryside") or "ريف" in token.forms
+                      for token in tokens[max(0, start - 1):start]) or \
+        (end < len(tokens) and tokens[end].norm == "countryside")
+    between = any(token.norm in ("بين", "between") for token in tokens[before_start:start])
+    locative = near or any(token.norm in ("في", "in", "at", "near", "قرب") for token in tokens[max(0, start - 2):start]) \
+        or tokens[start].norm.startswith(("ب", "في"))
+    span_start = start
+    generic = phrase_set("generic")
+    while span_start > 0 and (generic.match_at(tokens, span_start - 1) or _has("near", tokens, span_start - 1,
+                                                                               span_start)) \
+            and not tokens[span_start - 1].is_punct and start - span_start < 3:
+        span_start -= 1
+    end_char = tokens[end - 1].start + len(tokens[end - 1].text)
+    surface = text[tokens[span_start].start:end_char] if tokens[span_start].start < len(text) else ""
+    how = "exact" if any(how == "exact" for _, how in found) else "normalised"
+    return PlaceMention(start, end, tuple(place_id for place_id, _ in found), how, surface or tokens[start].text,
+                        near=near, area=area, anchor=anchor, origin=origin, destination=destination, aside=aside,
+                        between=between, locative=locative, countryside=countryside)
+
+
+def resolve(mention: PlaceMention, gaz: Gazetteer, context_ids: set[str],
+            centre: tuple[float, float] | None) -> PlaceMention:
+    """Choose among a mention's candidates and set its coordinates and precision.
+
+    A candidate whose parent is named elsewhere in the article wins; then the
+    one nearest the article's other places; then the gazetteer's order.
+    """
+    places = [gaz.places[place_id] for place_id in mention.candidates]
+
+    def key(place: Place) -> tuple:
+        parent_named = place.parent in context_ids if place.parent else False
+        distance = _km(place.lat, place.lon, *centre) if centre else 0.0
+        return (not parent_named, distance)
+
+    place = min(places, key=key) if len(places) > 1 else places[0]
+    precision = place.precision
+    if mention.area and place.feature != "desert":
+        precision = "district"
+    elif mention.near and precision == "site":
+        precision = "village"
+    return replace(mention, place=place, lat=place.lat, lon=place.lon, precision=precision)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dlat = (lat2 - lat1) * 111.0
+    dlon = (lon2 - lon1) * 111.0 * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(dlat, dlon)
+
+
+def event_places(mentions: list[PlaceMention], tokens: Sequence[Token]) -> list[PlaceMention]:
+    """The mentions that are places where something happened, each once.
+
+    Admin areas and countryside only set context; a place after a compass word
+    or right after another place (no "و"/"and" between) is that place's
+    anchor; "between X and Y" becomes one place half-way at lower precision.
+    """
+    kept: list[PlaceMention] = []
+    previous: PlaceMention | None = None
+    for mention in mentions:
+        place = mention.place
+        is_admin = place is not None and (place.feature in ADMIN_FEATURES or mention.countryside)
+        contained = previous is not None and _is_container_gap(tokens, previous.end, mention.start)
+        if mention.anchor or contained or is_admin:
+            previous = mention if not kept or previous is None else previous
+            if previous is mention and is_admin:
+                previous = None
+            continue
+        if kept and mention.between is False and _joined_by_between(tokens, kept[-1], mention):
+            first = kept.pop()
+            lat = (first.lat + mention.lat) / 2
+            lon = (first.lon + mention.lon) / 2
+            distance = _km(first.lat, first.lon, mention.lat, mention.lon)
+            precision = "town" if distance < 12 else "district"
+            kept.append(replace(first, lat=lat, lon=lon, precision=precision,
+                                text=first.text + " … " + mention.text, end=mention.end))
+            previous = kept[-1]
+            continue
+        kept.append(mention)
+        previous = mention
+    return kept
+
+
+def _is_container_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
+    """Only a few linking words between two places: the second contains or locates the first."""
+    gap = tokens[end:start]
+    if len(gap) > 4:
+        return False
+    for token in gap:
+        if token.norm in ("and", "or", "و", "او") or (token.norm.startswith("و") and is_arabic(token.norm)
+                                                       and len(token.norm) > 1 and token.norm not in ("وسط",)):
+            return False
+        if token.norm in ("while", "فيما", "بينما", "كما", "to", "from", "الى", "من", "towards", "after"):
+            return False
+    if tokens[start].norm.startswith("و") and is_arabic(tokens[start].norm):
+        return False
+    return True
+
+
+def _joined_by_between(tokens: Sequence[Token], first: PlaceMention, second: PlaceMention) -> bool:
+    if not first.between:
+        return False
+    gap = tokens[first.end:second.start]
+    joined = any(token.norm in ("and", "و") for token in gap) or tokens[second.start].norm.startswith("و")
+    return joined and len(gap) <= 3
