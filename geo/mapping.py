@@ -22,7 +22,8 @@ from jinja2 import Template
 
 from geo.actors import registry
 from geo.offline import make_offline, own_asset_uri, trim_map_assets
-from geo.schema import DATA_DIR, PRECISION_RADIUS_KM, event_types, read_data_file, region
+from geo.schema import (DATA_DIR, PRECISION_RADIUS_KM, attributions, event_types, fields, quantity_qualifiers,
+                        read_data_file, region)
 
 PRECISIONS = tuple(PRECISION_RADIUS_KM)
 # Above this many incidents, popups carry the summary fields only; the full
@@ -69,7 +70,7 @@ def context_geojson() -> dict | None:
 
 def _factorise(columns: list[pd.Series]) -> tuple[list[str], list[list[int | None]]]:
     """Codes of several string columns into one shared table of distinct strings."""
-    stacked = pd.concat(columns, ignore_index=True)
+    stacked = pd.concat([column.astype(object) for column in columns], ignore_index=True)
     codes, uniques = pd.factorize(stacked, use_na_sentinel=True)
     table = [str(value) for value in uniques]
     out, start = [], 0
@@ -78,6 +79,14 @@ def _factorise(columns: list[pd.Series]) -> tuple[list[str], list[list[int | Non
         out.append([None if code < 0 else int(code) for code in part])
         start += len(column)
     return table, out
+
+
+def _compact(values: list) -> list | dict:
+    """A column as a list, or as {row: value} when mostly empty (JS reads both as column[i])."""
+    filled = sum(value is not None for value in values)
+    if filled * 2 >= len(values):
+        return values
+    return {str(index): value for index, value in enumerate(values) if value is not None}
 
 
 def _optional_ints(series: pd.Series) -> list[int | None]:
@@ -89,68 +98,132 @@ def _optional_strings(series: pd.Series) -> list[str | None]:
     return [value if isinstance(value, str) else None for value in series.tolist()]
 
 
+def _days(series: pd.Series) -> list[int | None]:
+    """Dates as days since 1970-01-01: 5 digits instead of a 12-character string."""
+    days = series.to_numpy().astype("datetime64[D]").astype("int64")
+    missing = series.isna().to_numpy()
+    return [None if gap else int(day) for day, gap in zip(days, missing, strict=True)]
+
+
+# Text columns sent as codes into one shared string table, fewest distinct values
+# first so the common codes stay one or two digits long.
+_CODED = {
+    "subtype": "sub_event_type", "actor1": "actor1", "actor2": "actor2", "governorate": "governorate",
+    "district": "district", "place": "place",
+}
+_COUNTS = {"fat": "fatalities", "fat_max": "fatalities_max", "inj": "injuries", "inj_max": "injuries_max"}
+_ID_PATTERN = r"^(?P<prefix>.+)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<serial>\d+)$"
+_ENUM_COLUMNS = {"side": "side1", "type": "event_type", "precision": "geo_precision",
+                 "time_precision": "time_precision", "attr1": "actor1_attribution", "attr2": "actor2_attribution",
+                 "status": "status", "fat_q": "fatalities_qualifier", "inj_q": "injuries_qualifier"}
+
+
+def _enums() -> dict[str, list[str | None]]:
+    """Small closed vocabularies, packed as bit fields into one number per incident."""
+    spec = fields()
+    return {
+        "side": list(registry().sides),
+        "type": list(event_types()),
+        "precision": list(PRECISIONS),
+        "time_precision": [None, *spec["time_precision"].values],
+        "attr1": [None, *attributions()],
+        "attr2": [None, *attributions()],
+        "status": [None, *spec["status"].values],
+        "fat_q": [None, *quantity_qualifiers()],
+        "inj_q": [None, *quantity_qualifiers()],
+    }
+
+
+def _pack_enums(frame: pd.DataFrame) -> tuple[list[int], list[dict]]:
+    """One integer per incident holding every small code, and the layout to unpack it."""
+    packed = np.zeros(len(frame), dtype=np.int64)
+    layout, shift = [], 0
+    for key, values in _enums().items():
+        lookup = {value: index for index, value in enumerate(values)}
+        fallback = lookup.get("Unidentified", 0) if key == "side" else 0
+        column = frame[_ENUM_COLUMNS[key]].tolist()
+        codes = np.fromiter((lookup.get(value if isinstance(value, str) else None, fallback) for value in column),
+                            dtype=np.int64, count=len(column))
+        bits = max(1, (len(values) - 1).bit_length())
+        packed |= codes << shift
+        layout.append({"key": key, "shift": shift, "bits": bits, "values": values})
+        shift += bits
+    return packed.tolist(), layout
+
+
+def _compact_ids(frame: pd.DataFrame) -> tuple[list[str], list]:
+    """Ids like ``dez-2022-08-25-004`` as [prefix code, serial] when their date is the incident's date."""
+    if len(frame) == 0:
+        return [], []
+    parts = frame["id"].astype(str).str.extract(_ID_PATTERN)
+    dates = frame["date"].dt.strftime("%Y-%m-%d")
+    templated = (parts["date"] == dates) & parts["prefix"].notna()
+    codes, prefixes = pd.factorize(parts["prefix"].where(templated))
+    out = [[int(code), serial] if ok else raw
+           for ok, code, serial, raw in zip(templated, codes, parts["serial"], frame["id"], strict=True)]
+    return [str(value) for value in prefixes], out
+
+
 def map_payload(frame: gpd.GeoDataFrame, detail_limit: int = DETAIL_LIMIT, drafts: bool = False) -> dict:
     """The compact, JSON-ready columns the browser draws the incidents from."""
-    actors = registry()
-    sides = [{"name": side.name, "colour": side.colour} for side in actors.sides.values()]
-    side_index = {side["name"]: index for index, side in enumerate(sides)}
-    unknown_side = side_index.get("Unidentified", len(sides) - 1)
     types = list(event_types())
-    type_index = {name: index for index, name in enumerate(types)}
-    shapes = [map_style()["event_type_shapes"].get(name, "circle") for name in types]
-    publishers = pd.Series(
-        ["; ".join(dict.fromkeys(str(s.get("publisher") or "") for s in sources or [])) for sources in frame["sources"]],
-        index=frame.index, dtype="object",
-    )
-    strings, (subtype, actor1, actor2, place, district, governorate, publisher_codes) = _factorise([
-        frame["sub_event_type"], frame["actor1"], frame["actor2"], frame["place"],
-        frame["district"], frame["governorate"], publishers,
-    ])
-    precision_index = {name: index for index, name in enumerate(PRECISIONS)}
+    detailed = len(frame) <= detail_limit
+    coded = {key: frame[column] for key, column in _CODED.items()}
+    if not detailed:
+        coded["publishers"] = pd.Series(
+            ["; ".join(dict.fromkeys(str(s.get("publisher") or "") for s in sources or []))
+             for sources in frame["sources"]], index=frame.index, dtype="object")
+        coded["place"] = coded.pop("place")  # most distinct values last
+    strings, codes = _factorise(list(coded.values()))
+    flags, layout = _pack_enums(frame)
+    id_prefixes, ids = _compact_ids(frame)
     payload = {
         "drafts": drafts,
-        "sides": sides,
+        "sides": [{"name": side.name, "colour": side.colour} for side in registry().sides.values()],
         "types": types,
-        "shapes": shapes,
+        "shapes": [map_style()["event_type_shapes"].get(name, "circle") for name in types],
         "strings": strings,
         "radius_m": [0 if name == "site" else PRECISION_RADIUS_KM[name] * 1000 for name in PRECISIONS],
-        "id": frame["id"].tolist(),
+        "flags": flags,
+        "layout": layout,
+        "id_prefixes": id_prefixes,
+        "id": ids,
         "lat": np.round(frame["lat"].to_numpy(), 5).tolist(),
         "lon": np.round(frame["lon"].to_numpy(), 5).tolist(),
-        "date": frame["date"].dt.strftime("%Y-%m-%d").tolist(),
-        "date_end": [None if pd.isna(value) else value.strftime("%Y-%m-%d") for value in frame["date_end"]],
-        "time_precision": _optional_strings(frame["time_precision"]),
-        "side": [side_index.get(value, unknown_side) if isinstance(value, str) else unknown_side
-                 for value in frame["side1"]],
-        "type": [type_index.get(value, 0) for value in frame["event_type"]],
-        "subtype": subtype,
-        "actor1": actor1,
-        "actor2": actor2,
-        "attr1": _optional_strings(frame["actor1_attribution"]),
-        "attr2": _optional_strings(frame["actor2_attribution"]),
-        "place": place,
-        "district": district,
-        "governorate": governorate,
-        "precision": _optional_strings(frame["geo_precision"]),
-        "precision_index": [precision_index.get(value, 3) for value in frame["geo_precision"]],
-        "fat": _optional_ints(frame["fatalities"]),
-        "fat_max": _optional_ints(frame["fatalities_max"]),
-        "fat_q": _optional_strings(frame["fatalities_qualifier"]),
-        "inj": _optional_ints(frame["injuries"]),
-        "inj_max": _optional_ints(frame["injuries_max"]),
-        "inj_q": _optional_strings(frame["injuries_qualifier"]),
-        "status": _optional_strings(frame["status"]),
+        "day": _days(frame["date"]),
+        "day_end": _compact(_days(frame["date_end"])),
     }
-    if len(frame) <= detail_limit:
+    for key, values in zip(coded, codes, strict=True):
+        payload[key] = _compact(values)
+    for key, column in _COUNTS.items():
+        payload[key] = _compact(_optional_ints(frame[column]))
+    if detailed:
         payload["description"] = _optional_strings(frame["description"])
         payload["sources"] = [
             [[s.get("publisher"), s.get("url"), s.get("quote"), s.get("language"), s.get("published")]
              for s in sources or []]
             for sources in frame["sources"]
         ]
-    else:
-        payload["publishers"] = publisher_codes
     return payload
+
+
+def payload_ids(payload: dict) -> list[str]:
+    """The incident ids of a payload, rebuilt as the browser does."""
+    out = []
+    for value, day in zip(payload["id"], payload["day"], strict=True):
+        if isinstance(value, list):
+            date = str(np.datetime64(day, "D"))
+            out.append(f"{payload['id_prefixes'][value[0]]}-{date}-{value[1]}")
+        else:
+            out.append(value)
+    return out
+
+
+def payload_field(payload: dict, key: str) -> list:
+    """One packed field (side, type, status, ...) of every incident, decoded as the browser does."""
+    spec = next(item for item in payload["layout"] if item["key"] == key)
+    mask = (1 << spec["bits"]) - 1
+    return [spec["values"][(flags >> spec["shift"]) & mask] for flags in payload["flags"]]
 
 
 def script_json(value: object) -> str:

@@ -129,10 +129,10 @@ def headline(page, label: str) -> str:
 
 def open_popup(page, frame, incident_id: str) -> None:
     """Zoom to an incident and click its marker like a user would."""
-    frame.evaluate("id => { const l = window.incidentLayer; const i = l.data.p.id.indexOf(id);"
+    frame.evaluate("id => { const l = window.incidentLayer; const i = l.data.ids.indexOf(id);"
                    " l.map.setView([l.data.p.lat[i], l.data.p.lon[i]], 15, {animate: false}); }", incident_id)
     page.wait_for_timeout(800)
-    point = frame.evaluate("id => { const l = window.incidentLayer; const i = l.data.p.id.indexOf(id);"
+    point = frame.evaluate("id => { const l = window.incidentLayer; const i = l.data.ids.indexOf(id);"
                            " const p = l.map.latLngToContainerPoint([l.data.p.lat[i], l.data.p.lon[i]]);"
                            " const r = l.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
                            incident_id)

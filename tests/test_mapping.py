@@ -10,7 +10,8 @@ import pytest
 
 import geo
 from geo.filters import IncidentFilter, apply_filter
-from geo.mapping import DETAIL_LIMIT, MapView, build_map, map_html, map_payload, script_json
+from geo.mapping import (DETAIL_LIMIT, MapView, build_map, map_html, map_payload, payload_field, payload_ids,
+                         script_json)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -28,15 +29,16 @@ def payload_of(html: str) -> dict:
 def test_map_holds_every_incident_once(seed):
     html = map_html(build_map(seed))
     payload = payload_of(html)
-    assert payload["id"] == seed["id"].tolist()
+    assert payload_ids(payload) == seed["id"].tolist()
     assert payload["lat"][0] == round(seed.iloc[0]["lat"], 5) and payload["lon"][0] == round(seed.iloc[0]["lon"], 5)
-    sides = [payload["sides"][index]["name"] for index in payload["side"]]
-    assert sides == seed["side1"].tolist()
+    assert payload_field(payload, "side") == seed["side1"].tolist()
+    assert payload_field(payload, "status") == seed["status"].tolist()
+    assert payload_field(payload, "fat_q") == [v if isinstance(v, str) else None for v in seed["fatalities_qualifier"]]
 
 
 def test_filtered_map_holds_only_the_filtered(seed):
     shown = apply_filter(seed, IncidentFilter(actors=("IRGC",)))
-    assert payload_of(map_html(build_map(shown)))["id"] == shown["id"].tolist()
+    assert payload_ids(payload_of(map_html(build_map(shown)))) == shown["id"].tolist()
 
 
 def inlined_assets(html: str) -> str:
@@ -78,6 +80,7 @@ def test_large_sets_send_summaries_only(seed):
     big = pd.concat([seed] * (DETAIL_LIMIT // len(seed) + 1), ignore_index=True)
     payload = map_payload(big)
     assert "sources" not in payload and "description" not in payload and len(payload["publishers"]) == len(big)
+    assert payload_ids(payload) == big["id"].tolist()
 
 
 def test_untrusted_text_cannot_close_the_script():
@@ -89,7 +92,7 @@ def test_untrusted_text_cannot_close_the_script():
 def test_empty_selection_still_builds():
     empty = geo.load_incidents(REPO / "incidents.yaml").iloc[0:0]
     html = map_html(build_map(empty))
-    assert payload_of(html)["id"] == []
+    assert payload_ids(payload_of(html)) == []
 
 
 def test_district_choropleth_counts(seed):
@@ -99,3 +102,9 @@ def test_district_choropleth_counts(seed):
     counts = {f["properties"]["name"]: f["properties"]["count"] for f in layer["features"]}
     assert sum(counts.values()) == seed["district"].notna().sum()
     assert counts["Al-Mayadin"] == (seed["district"] == "Al-Mayadin").sum() > 0
+
+
+def test_ids_that_do_not_follow_the_pattern_are_sent_whole(seed):
+    odd = seed.head(3).copy()
+    odd["id"] = ["acled-syr12345", "dez-2022-01-01-001", "x-y"]  # the second's date is not the incident's
+    assert payload_ids(map_payload(odd)) == odd["id"].tolist()

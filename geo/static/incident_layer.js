@@ -59,14 +59,42 @@
     _updatePath: function () { this._renderer._updateIncidentShape(this); }
   });
 
+  /* Columns come as lists, or as {row: value} objects when mostly empty; column[i] reads both. */
   function Incidents(payload) {
+    var self = this;
     this.p = payload;
     this.n = payload.lat.length;
-    this.dates = payload.date.map(function (d) { return Date.parse(d); });
+    this.dates = payload.day.map(function (d) { return d * DAY; });
+    /* Small vocabularies arrive packed as bit fields of one number per incident. */
+    this.codes = {};
+    this.vocab = {};
+    payload.layout.forEach(function (spec) {
+      var codes = new Uint8Array(self.n), mask = (1 << spec.bits) - 1;
+      for (var i = 0; i < self.n; i++) codes[i] = Math.floor(payload.flags[i] / Math.pow(2, spec.shift)) & mask;
+      self.codes[spec.key] = codes;
+      self.vocab[spec.key] = spec.values;
+    });
+    /* Ids like dez-2022-08-25-004 arrive as [prefix code, serial] and are rebuilt from the date. */
+    this.ids = payload.id.map(function (value, i) {
+      if (typeof value === "string") return value;
+      return payload.id_prefixes[value[0]] + "-" + new Date(payload.day[i] * DAY).toISOString().slice(0, 10) + "-" + value[1];
+    });
   }
+  Incidents.prototype.code = function (key, i) { return this.codes[key][i]; };
+  Incidents.prototype.enumValue = function (key, i) { return this.vocab[key][this.codes[key][i]]; };
+  Incidents.prototype.get = function (column, i) {
+    var values = this.p[column];
+    if (!values) return null;
+    var value = values[i];
+    return value === undefined ? null : value;
+  };
   Incidents.prototype.str = function (column, i) {
-    var value = this.p[column][i];
-    return value === null || value === undefined ? null : this.p.strings[value];
+    var value = this.get(column, i);
+    return value === null ? null : this.p.strings[value];
+  };
+  Incidents.prototype.day = function (column, i) {
+    var value = this.get(column, i);
+    return value === null ? null : new Date(value * DAY).toISOString().slice(0, 10);
   };
 
   function quantity(low, high, qualifier) {
@@ -79,22 +107,25 @@
   }
 
   function buildPopup(data, i) {
-    var p = data.p, box = el("div", { cls: "incident-popup", "data-id": p.id[i] });
+    var p = data.p, box = el("div", { cls: "incident-popup", "data-id": data.ids[i] });
     var kind = data.str("type", i), sub = data.str("subtype", i);
-    box.appendChild(el("div", { cls: "ip-title", text: p.date[i] + (p.date_end[i] ? " – " + p.date_end[i] : "") +
-      (p.time_precision[i] && p.time_precision[i] !== "day" ? " (± " + p.time_precision[i] + ")" : "") }));
+    var end = data.day("day_end", i), precision = data.enumValue("time_precision", i);
+    box.appendChild(el("div", { cls: "ip-title", text: data.day("day", i) + (end ? " – " + end : "") +
+      (precision && precision !== "day" ? " (± " + precision + ")" : "") }));
     box.appendChild(el("div", { cls: "ip-type", text: kind + (sub ? " › " + sub : "") }));
     var rows = [];
     var a1 = data.str("actor1", i), a2 = data.str("actor2", i);
-    if (a1) rows.push(["Acted", a1 + (p.attr1[i] && p.attr1[i] !== "reported" ? " (" + p.attr1[i] + ")" : "")]);
-    if (a2) rows.push(["Targeted", a2 + (p.attr2[i] && p.attr2[i] !== "reported" ? " (" + p.attr2[i] + ")" : "")]);
-    rows.push(["Place", (data.str("place", i) || "") + " · " + payload_precision(p, i)]);
+    var attr1 = data.enumValue("attr1", i), attr2 = data.enumValue("attr2", i);
+    if (a1) rows.push(["Acted", a1 + (attr1 && attr1 !== "reported" ? " (" + attr1 + ")" : "")]);
+    if (a2) rows.push(["Targeted", a2 + (attr2 && attr2 !== "reported" ? " (" + attr2 + ")" : "")]);
+    rows.push(["Place", (data.str("place", i) || "") + " · " + precisionLabel(data.enumValue("precision", i))]);
     var admin = [data.str("district", i), data.str("governorate", i)].filter(Boolean).join(", ");
     if (admin) rows.push(["Area", admin]);
-    var killed = quantity(p.fat[i], p.fat_max[i], p.fat_q[i]), hurt = quantity(p.inj[i], p.inj_max[i], p.inj_q[i]);
+    var killed = quantity(data.get("fat", i), data.get("fat_max", i), data.enumValue("fat_q", i));
+    var hurt = quantity(data.get("inj", i), data.get("inj_max", i), data.enumValue("inj_q", i));
     rows.push(["Fatalities", killed === null ? "unknown" : killed]);
     rows.push(["Injuries", hurt === null ? "unknown" : hurt]);
-    rows.push(["Status", p.status[i]]);
+    rows.push(["Status", data.enumValue("status", i)]);
     var table = el("table", { cls: "ip-fields" });
     rows.forEach(function (row) {
       var value = el("td", { text: row[1] });
@@ -129,12 +160,12 @@
       box.appendChild(el("div", { cls: "ip-sources-short", text: "Sources: " + (data.str("publishers", i) || "—") +
         " (select the incident in the table for links and quotes)" }));
     }
-    box.appendChild(el("div", { cls: "ip-id", text: p.id[i] }));
+    box.appendChild(el("div", { cls: "ip-id", text: data.ids[i] }));
     return box;
   }
 
-  function payload_precision(p, i) {
-    return { site: "exact site", village: "village / neighbourhood", town: "town", district: "district or wider" }[p.precision[i]] || p.precision[i];
+  function precisionLabel(precision) {
+    return { site: "exact site", village: "village / neighbourhood", town: "town", district: "district or wider" }[precision] || precision || "";
   }
 
   function legendControl(payload, counts) {
@@ -274,21 +305,22 @@
     var counts = { sides: payload.sides.map(function () { return 0; }), types: payload.types.map(function () { return 0; }) };
     this.minDate = Infinity; this.maxDate = -Infinity;
     for (var i = 0; i < data.n; i++) {
-      var side = payload.sides[payload.side[i]] || payload.sides[payload.sides.length - 1];
+      var sideCode = data.code("side", i), typeCode = data.code("type", i);
+      var side = payload.sides[sideCode] || payload.sides[payload.sides.length - 1];
       var style = {
-        renderer: this.renderer, radius: options.radius || 6, shape: payload.shapes[payload.type[i]], color: side.colour,
+        renderer: this.renderer, radius: options.radius || 6, shape: payload.shapes[typeCode], color: side.colour,
         fillColor: side.colour, fillOpacity: payload.drafts ? 0.15 : 0.85, weight: payload.drafts ? 2 : 1,
         dashArray: payload.drafts ? "3 3" : null, incidentIndex: i
       };
       var marker = new L.IncidentMarker([payload.lat[i], payload.lon[i]], style);
       marker.bindPopup((function (index) { return function () { return buildPopup(data, index); }; })(i), { maxWidth: 360, minWidth: 260 });
       this.markers[i] = marker;
-      counts.sides[payload.side[i]] += 1;
-      counts.types[payload.type[i]] += 1;
+      counts.sides[sideCode] += 1;
+      counts.types[typeCode] += 1;
       var t = data.dates[i];
       if (t < this.minDate) this.minDate = t;
       if (t > this.maxDate) this.maxDate = t;
-      var radius = payload.radius_m[payload.precision_index[i]];
+      var radius = payload.radius_m[data.code("precision", i)];
       if (radius && options.precisionCircles) {
         this.precisionLayer.addLayer(L.circle([payload.lat[i], payload.lon[i]], {
           renderer: this.renderer, radius: radius, color: side.colour, weight: 1, opacity: 0.5,
@@ -313,7 +345,7 @@
   };
 
   IncidentLayer.prototype.select = function (id) {
-    var index = this.data.p.id.indexOf(id);
+    var index = this.data.ids.indexOf(id);
     if (index < 0) return false;
     var marker = this.markers[index], map = this.map;
     var open = function () { marker.openPopup(); };
