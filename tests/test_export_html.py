@@ -10,7 +10,7 @@ import pytest
 from geo.export import export
 from geo.filters import IncidentFilter
 from geo.records import read_incidents
-from tests.browser import chromium_page, require_browser
+from tests.browser import chromium_page, open_popup, require_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
@@ -47,13 +47,20 @@ def test_html_caption_escapes_filter_text(seed, tmp_path):
     assert "&lt;b&gt;x&lt;/b&gt;" in caption and "<b>x</b>" not in caption
 
 
-def drawn_markers(page) -> int:
-    """Markers on screen: numbers on cluster icons plus single markers on the map."""
-    return page.evaluate("""() => {
-        // What MarkerCluster shows: clusters (counting their children) and single markers.
-        return window.incidentLayer.cluster._featureGroup.getLayers()
-            .reduce((sum, item) => sum + (item.getChildCount ? item.getChildCount() : 1), 0);
-    }""")
+DRAWN = """() => window.incidentLayer.cluster._featureGroup.getLayers()
+    .reduce((sum, item) => sum + (item.getChildCount ? item.getChildCount() : 1), 0)"""
+
+
+def wait_for_drawn_markers(page, expected: int) -> None:
+    """Wait until MarkerCluster shows `expected` incidents (clusters count their children); fail otherwise.
+
+    Right after loading, markers are added in chunks and clustered, so the count
+    passes through other values before it settles.
+    """
+    try:
+        page.wait_for_function(f"() => ({DRAWN})() === {expected}", timeout=15000)
+    except Exception as err:  # noqa: BLE001 - report what was drawn instead of a bare timeout
+        raise AssertionError(f"map shows {page.evaluate(DRAWN)} incidents, expected {expected}") from err
 
 
 def test_html_opens_offline_in_chromium_with_every_marker(hostile, tmp_path):
@@ -63,13 +70,11 @@ def test_html_opens_offline_in_chromium_with_every_marker(hostile, tmp_path):
         page.goto(path.as_uri())
         page.wait_for_selector("[data-incident-count]", timeout=30000)
         assert page.get_attribute("[data-incident-count]", "data-incident-count") == str(len(hostile))
-        assert drawn_markers(page) == len(hostile)
+        wait_for_drawn_markers(page, len(hostile))
         assert "Offline check" in page.inner_text("#export-caption")
         assert page.locator(".incident-legend").count() == 1
         # Open the hostile incident's popup: its text shows, nothing runs, no javascript: link.
-        page.evaluate("""() => { const m = window.incidentLayer.markers[0];
-                                 window.incidentLayer.map.setView(m.getLatLng(), 14); m.openPopup(); }""")
-        page.wait_for_selector(".leaflet-popup-content", timeout=10000)
+        open_popup(page, page.main_frame, hostile["id"].iloc[0])
         popup = page.inner_text(".leaflet-popup-content")
         assert "onerror" in popup  # shown as text
         assert page.evaluate("() => window.__xss") is None
