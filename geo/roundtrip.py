@@ -274,8 +274,15 @@ def to_plain(node: object) -> object:
 def format_text(text: str, path: str = "<string>") -> str:
     """The canonical form of an incident file (what ``python -m geo fmt`` writes)."""
     document = Document(text, path)
+    before = sorted(document.records(), key=repr)
     document.format()
-    return document.to_text()
+    formatted = document.to_text()
+    # A safety net: formatting may move and restyle, never change what the file says.
+    after = Document(formatted, path)
+    if sorted(after.records(), key=repr) != before or after.retired_ids() != document.retired_ids():
+        raise RecordError([Problem(path, None, None, None, "formatting would change the file's content",
+                                   "leave the file as it is and report this as a bug in `python -m geo fmt`")])
+    return formatted
 
 
 def _split(text: str, path: str, rt: YAML) -> tuple[str, list[Item], str]:
