@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import textwrap
 from dataclasses import dataclass
@@ -274,15 +275,22 @@ def to_plain(node: object) -> object:
 def format_text(text: str, path: str = "<string>") -> str:
     """The canonical form of an incident file (what ``python -m geo fmt`` writes)."""
     document = Document(text, path)
-    before = sorted(document.records(), key=repr)
+    before = _canonical_content(document)
     document.format()
     formatted = document.to_text()
     # A safety net: formatting may move and restyle, never change what the file says.
     after = Document(formatted, path)
-    if sorted(after.records(), key=repr) != before or after.retired_ids() != document.retired_ids():
+    if _canonical_content(after) != before:
         raise RecordError([Problem(path, None, None, None, "formatting would change the file's content",
                                    "leave the file as it is and report this as a bug in `python -m geo fmt`")])
     return formatted
+
+
+def _canonical_content(document: Document) -> tuple[list[str], list[str]]:
+    """What a file says, whatever its order and layout: its incidents and its retired ids."""
+    records = sorted(json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+                     for record in document.records())
+    return records, sorted(document.retired_ids())
 
 
 def _split(text: str, path: str, rt: YAML) -> tuple[str, list[Item], str]:
