@@ -133,6 +133,7 @@ class Gazetteer:
     _keys: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _skeletons: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _key_names: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    name_words: set[str] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         for place in self.places.values():
@@ -142,6 +143,9 @@ class Gazetteer:
     def _index(self, place: Place) -> None:
         for name in place.names:
             text = normalise(name)
+            for word in text.split():
+                self.name_words.add(word)
+                self.name_words.add(word[2:] if word.startswith("ال") and len(word) > 3 else word)
             _add(self._exact, text, place.id)
             for key in word_keys(text.split()):
                 _add(self._keys, key, place.id)
@@ -179,6 +183,13 @@ class Gazetteer:
                     if place_id not in seen:
                         seen.add(place_id)
                         found.append((place_id, "normalised"))
+        return found
+
+    def direct_matches(self, words: list[str]) -> list[str]:
+        """Place ids matching the words as written (no prepositions or clitics removed)."""
+        found = list(self._exact.get(" ".join(words), ()))
+        for key in word_keys(words):
+            found.extend(place_id for place_id in self._keys.get(key, ()) if place_id not in found)
         return found
 
     def lookup(self, name: str, limit: int = 10, fuzzy: bool = True) -> list[Match]:

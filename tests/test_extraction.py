@@ -187,3 +187,39 @@ def test_cli_reads_standard_input(monkeypatch, capsys, tmp_path):
 def test_cli_rejects_a_bad_published_date(capsys):
     assert main(["extract", str(SEED), "--published", "24/08/2023"]) == 1
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+# Set-level accuracy, computed by the benchmark's own code (bench/extraction.py).
+@pytest.fixture(scope="module")
+def bench_result():
+    from bench.extraction import run
+
+    return run()
+
+
+@pytest.mark.xfail(reason="targets of issue 6 not reached yet: place recall/precision and actor recall are "
+                          "below 0.9/0.85/0.85 (see README accuracy table); part of the gap is gazetteer vs "
+                          "label coordinates", strict=False)
+def test_accuracy_targets(bench_result):
+    tallies = bench_result.tallies
+    assert tallies["place"].recall >= 0.9
+    assert tallies["place"].precision >= 0.85
+    assert tallies["actors"].recall >= 0.85
+
+
+def test_accuracy_does_not_regress(bench_result):
+    tallies = bench_result.tallies
+    assert tallies["place"].recall >= 0.65
+    assert tallies["place"].precision >= 0.6
+    assert tallies["actors"].recall >= 0.4
+    assert tallies["event_type"].recall >= 0.6
+
+
+def test_no_incident_articles_give_no_drafts(bench_result):
+    for name in ("003_enabbaladi_bread_prices.txt", "008_deirezzor24_oil_smuggling.txt"):
+        assert bench_result.per_article[name]["place"].predicted == 0, name
+
+
+def test_speed(bench_result):
+    # the issue asks for 50 articles/s; the test allows for a loaded CI machine
+    assert bench_result.per_second >= 20

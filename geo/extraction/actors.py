@@ -44,6 +44,11 @@ def _aliases() -> dict[tuple[str, ...], str]:
 
 
 @cache
+def _first_words() -> frozenset[str]:
+    return frozenset(key[0] for key in _aliases())
+
+
+@cache
 def _short_aliases() -> frozenset[str]:
     """Latin aliases of up to four letters ("IS", "KH", "SDF"): they count only in capitals."""
     return frozenset(key[0] for key in _aliases() if len(key) == 1 and len(key[0]) <= 4 and not is_arabic(key[0]))
@@ -66,9 +71,13 @@ def spot_actors(tokens: Sequence[Token]) -> list[ActorMention]:
     short = _short_aliases()
     mentions: list[ActorMention] = []
     index = 0
+    first_words = _first_words()
     while index < len(tokens):
         hit = None
-        for length in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
+        lengths = range(min(MAX_WORDS, len(tokens) - index), 0, -1)
+        if not any(_fold_plural(form) in first_words for form in tokens[index].forms):
+            lengths = range(0)  # no alias starts with this word
+        for length in lengths:
             span = tokens[index:index + length]
             if any(token.is_punct for token in span):
                 continue

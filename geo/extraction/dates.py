@@ -89,6 +89,28 @@ def _explicit(tokens: Sequence[Token], published: dt.date | None) -> dt.date | N
     return None
 
 
+def _month_only(tokens: Sequence[Token], published: dt.date | None) -> dt.date | None:
+    """"في شباط الماضي", "in June", "last April": a month without a day, dated mid-month."""
+    if published is None:
+        return None
+    months = _sets()["months"]
+    for index in range(len(tokens)):
+        hit = months.match_at(tokens, index)
+        if not hit:
+            continue
+        token = tokens[index]
+        if not token.is_capitalised and not token.norm[:1].isalpha() is False and not any(
+                "\u0600" <= ch <= "\u06ff" for ch in token.norm):
+            continue
+        before = tokens[index - 1].norm if index else ""
+        after = tokens[index + hit[0]].norm if index + hit[0] < len(tokens) else ""
+        if after in ("الماضي", "الفائت") or before in ("in", "last", "during", "since") or \
+                (before in ("في", "خلال", "منذ") and after not in ("", ",")):
+            year = published.year if hit[1] <= published.month else published.year - 1
+            return dt.date(year, int(hit[1]), 15)
+    return None
+
+
 def find_date(tokens: Sequence[Token], published: dt.date | None, previous: DateCue | None) -> DateCue | None:
     """The date a sentence gives for its event, or None when it gives none.
 
@@ -104,6 +126,9 @@ def find_date(tokens: Sequence[Token], published: dt.date | None, previous: Date
     explicit = _explicit(tokens, published)
     if explicit:
         return DateCue(explicit, "day", "explicit")
+    month = _month_only(tokens, published)
+    if month:
+        return DateCue(month, "month", "explicit")
     sets = _sets()
     if previous and sets["next_day"].any_in(tokens):
         return DateCue(previous.date + dt.timedelta(days=1), previous.precision, "next_day")

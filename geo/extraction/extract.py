@@ -24,6 +24,8 @@ from geo.gazetteer import Gazetteer, gazetteer
 from geo.textnorm import is_arabic
 
 UNKNOWN_ACTOR = "Unidentified armed group"
+# Events dated this many days before publication are background, not news.
+PAST_DAYS = 10
 _FAMILY = {"strike": "violence", "explosion": "violence", "attack": "violence", "killing": "violence",
            "arrest": "arrest", "disrupt": "disrupt", "relocate": "relocate", "base": "relocate", "protest": "protest"}
 
@@ -83,6 +85,8 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
     for sentence, mentions in zip(sentences, spotted, strict=True):
         tokens = sentence.tokens
         cue = find_date(tokens, published_date, running)
+        if cue and published_date and (published_date - cue.date).days > PAST_DAYS:
+            continue  # an earlier event recalled in passing ("in June", "شباط الماضي")
         if cue:
             running = cue
         triggers = find_triggers(tokens)
@@ -105,7 +109,8 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
             if trigger is None:
                 continue
             kind = trigger[2]
-            if mention.origin or mention.aside or (mention.destination and kind not in ("relocate", "base")):
+            if mention.origin or (mention.aside and kind != "protest") or \
+                    (mention.destination and kind not in ("relocate", "base")):
                 continue
             if _overlaps_actor(mention, actors) and not mention.locative:
                 continue
@@ -153,8 +158,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
 
 def _is_headline(sentence: Sentence) -> bool:
     """A short line without a closing full stop, before the body: a title or a summary line."""
-    return len(sentence.tokens) < 30 and not sentence.text.rstrip().endswith(
-        (".", "!", "?", "؟", ":", "»", "”", '"'))
+    return sentence.headline
 
 
 def _trigger_for(mention: PlaceMention, triggers: list[tuple[int, int, str]],
@@ -182,6 +186,8 @@ def _actor_for(actors: list[ActorMention], clauses: list[int], clause: int, ment
         if group:
             explicit = [a for a in group if a.explicit]
             pool = explicit or group
+            if role == "agent":
+                return pool[0], how  # the subject comes first in both languages
             before = [a for a in pool if a.start < mention.start]
             return (before[-1] if before else pool[0]), how
     return None, ""

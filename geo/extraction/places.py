@@ -20,7 +20,7 @@ from geo.gazetteer import Gazetteer, Place
 from geo.textnorm import is_arabic, latin_skeleton, word_keys
 
 MAX_WORDS = 6
-ADMIN_FEATURES = frozenset({"governorate", "district", "subdistrict"})
+ADMIN_FEATURES = frozenset({"governorate", "district", "subdistrict", "river"})
 NEIGHBOURHOOD_FEATURES = frozenset({"neighbourhood"})
 _PRECISION_ORDER = ("site", "village", "town", "district")
 _NEIGHBOURHOOD_CUES = frozenset({"حي", "حيي", "احياء", "neighbourhood", "neighbourhoods", "neighborhood",
@@ -67,7 +67,7 @@ def _match_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: i
     if not found:
         kept = [word for offset, word in enumerate(words)
                 if not generic.match_at(tokens, start + offset)]
-        if kept and len(kept) < len(words):
+        if kept and len(kept) < len(words) and not generic.match_at(tokens, start + len(words) - 1):
             found = gaz.key_matches(kept)
     latin = not is_arabic(" ".join(words))
     if not found and latin:
@@ -90,6 +90,10 @@ def spot_places(sentence: Sentence, gaz: Gazetteer) -> list[PlaceMention]:
         token = tokens[index]
         if token.is_punct or generic.match_at(tokens, index) and not _starts_name(tokens, index, gaz):
             index += 1
+            continue
+        if not (token.is_capitalised and not is_arabic(token.norm)) and \
+                not any(form in gaz.name_words for form in token.forms) and not generic.match_at(tokens, index):
+            index += 1  # no place name starts with this word: skip the phrase look-ups
             continue
         hit = None
         for length in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
@@ -133,8 +137,7 @@ def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tu
             return False
         return len("".join(token.norm for token in content)) >= 3
     # ل/لل attached ("لفرع الأمن", "لميليشيا") means "belonging to", not a place where something happened
-    if first.norm.startswith("ل") and not gaz.key_matches([first.norm, *[t.norm for t in words[1:]]]) \
-            and not any(place_id for place_id, how in found if how == "exact"):
+    if first.norm.startswith("ل") and not gaz.direct_matches([token.norm for token in words]):
         return False
     if length == 1 and all(gaz.places[place_id].feature in NEIGHBOURHOOD_FEATURES for place_id, _ in found):
         before = {form for token in tokens[max(0, index - 2):index] for form in token.forms}
@@ -158,7 +161,11 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     near = _has("near", tokens, before_start, start) or any(
         form in ("بمحيط", "محيط") for form in first_forms)
     area = _has("area", tokens, max(0, start - 2), start) or (end < len(tokens) and _has("area", tokens, end, end + 1))
-    anchor = _has("direction", tokens, max(0, start - 2), start)
+    anchor = _has("direction", tokens, max(0, start - 2), start) or _has("description", tokens, max(0, start - 7),
+                                                                         start)
+    # a dateline ("DEIR EZ-ZOR, Syria (North Press) –") names where the report was filed
+    dateline = start == 0 and all(token.text.isupper() for token in tokens[start:end] if token.text.isalpha())
+    anchor = anchor or dateline and not is_arabic(tokens[start].norm)
     origin = _has("origin", tokens, before_start, start)
     destination = _has("destination", tokens, before_start, start)
     aside = _has("aside", tokens, max(0, start - 4), start)
@@ -220,15 +227,17 @@ def event_places(mentions: list[PlaceMention], tokens: Sequence[Token]) -> list[
     """
     kept: list[PlaceMention] = []
     previous: PlaceMention | None = None
+    previous_dropped = False
     for mention in mentions:
         place = mention.place
         is_admin = place is not None and (place.feature in ADMIN_FEATURES or mention.countryside)
         contained = previous is not None and _is_container_gap(tokens, previous.end, mention.start)
-        if mention.anchor or contained or is_admin:
-            previous = mention if not kept or previous is None else previous
-            if previous is mention and is_admin:
-                previous = None
+        # "بين محافظات الرقة ودير الزور وحمص": a list continuing an anchor is anchors too
+        listed_anchor = previous_dropped and previous is not None and _is_list_gap(tokens, previous.end, mention.start)
+        if mention.anchor or contained or is_admin or listed_anchor:
+            previous, previous_dropped = mention, True
             continue
+        previous_dropped = False
         if kept and mention.between is False and _joined_by_between(tokens, kept[-1], mention):
             first = kept.pop()
             lat = (first.lat + mention.lat) / 2
@@ -258,6 +267,12 @@ def _is_container_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
     if tokens[start].norm.startswith("و") and is_arabic(tokens[start].norm):
         return False
     return True
+
+
+def _is_list_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
+    gap = tokens[end:start]
+    return len(gap) <= 2 and (all(t.is_punct or t.norm in ("and", "or", "و") for t in gap)) and \
+        (bool(gap) or tokens[start].norm.startswith("و"))
 
 
 def _joined_by_between(tokens: Sequence[Token], first: PlaceMention, second: PlaceMention) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.textnorm import is_arabic, normalise, strip_arabic_prefixes
+from geo.textnorm import is_arabic, normalise, strip_arabic_prefixes, strip_article
 
 _TOKEN = re.compile(r"#?[\w'’\u0610-\u061a\u064b-\u065f\u0670\u0640]+(?:-\d+\w*)?|[،,;:–—]")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"”’»)]*\s+")
@@ -43,6 +43,7 @@ class Sentence:
     tokens: tuple[Token, ...]
     paragraph: int
     index: int
+    headline: bool = False
 
     @property
     def is_arabic(self) -> bool:
@@ -51,7 +52,8 @@ class Sentence:
 
 def tokenise(text: str) -> tuple[Token, ...]:
     """Tokens of a sentence; Arabic words carry their forms without clitics (و، ب، ل، ف، ال)."""
-    prepared = _US.sub("US", text)
+    # "U.S." -> "US" padded to the same length, so offsets still index the original text
+    prepared = _US.sub(lambda found: "US".ljust(len(found.group(0))), text)
     tokens = []
     for found in _TOKEN.finditer(prepared):
         raw = found.group(0)
@@ -59,7 +61,11 @@ def tokenise(text: str) -> tuple[Token, ...]:
         norm = norm.replace(" ", "")
         if not norm:
             continue
-        forms = tuple(strip_arabic_prefixes(norm)) if is_arabic(norm) else (norm,)
+        forms = (norm,)
+        if is_arabic(norm):
+            bare = strip_arabic_prefixes(norm)
+            # the article too: "الاشتباكات" meets the cue "اشتباكات"
+            forms = tuple(dict.fromkeys([*bare, *(strip_article(form) for form in bare)]))
         tokens.append(Token(raw, norm, forms, found.start()))
     return tuple(tokens)
 
@@ -80,8 +86,11 @@ def split_sentences(text: str) -> list[Sentence]:
             pieces.append(paragraph[start:found.start()])
             start = found.end()
         pieces.append(paragraph[start:])
+        # A short line without a closing stop is a title, a dateline or a summary line.
+        headline = not paragraph.endswith((".", "!", "?", "؟", ":", "»", "”", '"', "…")) and \
+            len(paragraph.split()) < 40
         for piece in pieces:
             piece = piece.strip()
             if piece:
-                sentences.append(Sentence(piece, tokenise(piece), paragraph_number, len(sentences)))
+                sentences.append(Sentence(piece, tokenise(piece), paragraph_number, len(sentences), headline))
     return sentences
