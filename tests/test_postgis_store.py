@@ -264,3 +264,11 @@ def test_missing_url_says_how_to_give_one(monkeypatch, capsys):
     monkeypatch.delenv("INCIDENTS_DB_URL", raising=False)
     assert main(["db", "init"]) == 1
     assert "INCIDENTS_DB_URL" in capsys.readouterr().err
+
+
+def test_open_store_serves_database_urls(store, pg_url):
+    from geo.stores import open_store
+
+    opened = open_store(pg_url)
+    assert isinstance(opened, PostgisStore)
+    assert len(opened.load()[0]) == 0

@@ -11,10 +11,10 @@ from geo.stores.base import IncidentStore
 from geo.stores.yaml_store import YamlStore
 
 # URL schemes served by other stores, as "module:callable"; the callable takes the URL.
-# The PostgreSQL store registers here: add its module and nothing else changes.
+# PostgisStore(url) serves postgresql:// URLs (geo/stores/postgis.py).
 URL_STORES: dict[str, str] = {
-    "postgresql": "geo.stores.postgres:open_postgres_store",
-    "postgres": "geo.stores.postgres:open_postgres_store",
+    "postgresql": "geo.stores.postgis:PostgisStore",
+    "postgres": "geo.stores.postgis:PostgisStore",
 }
 
 
