@@ -78,6 +78,14 @@ def _same_quantity(label: object, draft: object) -> bool:
     return abs(expected - found) <= (1 if isinstance(label, dict) or isinstance(draft, dict) else 0)
 
 
+def _same_sentence(label_quote: str | None, draft_quote: str | None) -> bool:
+    """The draft quotes the label's sentence (labels may quote one sentence or several)."""
+    if not label_quote or not draft_quote:
+        return False
+    squash = lambda text: "".join(text.split())  # noqa: E731 - white space differs between copies
+    return squash(draft_quote)[:60] in squash(label_quote) or squash(label_quote)[:60] in squash(draft_quote)
+
+
 def _actor(draft: dict, role: str, confidence: dict) -> str | None:
     entry = draft.get(role)
     if not entry or (role == "actor1" and confidence.get("actor1") == 0.0):
@@ -93,11 +101,12 @@ def score_article(labels: list[dict], drafts: list, tallies: dict[str, Tally]) -
             distance = _km(label["lat"], label["lon"], draft.record["lat"], draft.record["lon"])
             if distance <= float(label["precision_km"]):
                 same_type = draft.record["event_type"] == label.get("event_type")
-                pairs.append((not same_type, distance, li, di))
+                same_quote = _same_sentence(label.get("quote"), draft.record["sources"][0].get("quote"))
+                pairs.append((not same_quote, not same_type, distance, li, di))
     pairs.sort()
     matched: dict[int, int] = {}
     used: set[int] = set()
-    for _, _, li, di in pairs:
+    for *_, li, di in pairs:
         if li not in matched and di not in used:
             matched[li] = di
             used.add(di)

@@ -38,14 +38,17 @@ def _fold_plural(word: str) -> str:
 def _aliases() -> dict[tuple[str, ...], str]:
     table: dict[tuple[str, ...], str] = {}
     for alias, canonical in registry().aliases().items():
-        words = tuple(_fold_plural(word) for word in alias.split())
-        table.setdefault(words, canonical)
+        words = alias.split()
+        # plural folding only for multi-word aliases: "locals" must not match "Local sources"
+        key = tuple(_fold_plural(word) for word in words) if len(words) > 1 else tuple(words)
+        table.setdefault(key, canonical)
     return table
 
 
 @cache
 def _first_words() -> frozenset[str]:
     return frozenset(key[0] for key in _aliases())
+
 
 
 @cache
@@ -75,7 +78,7 @@ def spot_actors(tokens: Sequence[Token]) -> list[ActorMention]:
     while index < len(tokens):
         hit = None
         lengths = range(min(MAX_WORDS, len(tokens) - index), 0, -1)
-        if not any(_fold_plural(form) in first_words for form in tokens[index].forms):
+        if not any(_fold_plural(form) in first_words or form in first_words for form in tokens[index].forms):
             lengths = range(0)  # no alias starts with this word
         for length in lengths:
             span = tokens[index:index + length]
@@ -83,7 +86,7 @@ def spot_actors(tokens: Sequence[Token]) -> list[ActorMention]:
                 continue
             rest = tuple(_fold_plural(token.norm) for token in span[1:])
             for form in span[0].forms:
-                words = (_fold_plural(form), *rest)
+                words = (_fold_plural(form), *rest) if length > 1 else (form,)
                 canonical = table.get(words)
                 if canonical is None:
                     continue
@@ -135,12 +138,14 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
         if speaker_after.any_in(tokens, end, end + 3) and not any(
                 target_before.match_at(tokens, k) for k in before):
             role, explicit = "speaker", True
-        elif agent_before.any_in(tokens, max(0, start - 2), start) or _relative_doer(tokens, end):
-            role, explicit = "agent", True
-        elif any(target_before.match_at(tokens, k) for k in before) or \
+        elif _ends_cue(target_before, tokens, start) or \
                 (not arabic and target_after.any_in(tokens, end, end + 2)) or \
                 (arabic and tokens[start].norm.startswith("ل") and any(target_before.match_at(tokens, k)
                                                                         for k in range(max(0, start - 5), start))):
+            role, explicit = "target", True
+        elif agent_before.any_in(tokens, max(0, start - 2), start) or _relative_doer(tokens, end):
+            role, explicit = "agent", True
+        elif any(target_before.match_at(tokens, k) for k in before):
             role, explicit = "target", True
         attribution = "reported"
         if suspected.any_in(tokens, max(0, start - 6), min(len(tokens), end + 3)):
@@ -157,10 +162,21 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
                 role = "agent" if mention.start < trigger else "target"
             else:
                 role = "target" if has_agent else "agent"
+            if mention.name == "Civilians" and role == "agent":
+                role = "target"  # civilians are hit, not hitting, unless a cue says otherwise
             has_agent = has_agent or role == "agent"
             mention = ActorMention(mention.name, mention.start, mention.end, role, False, mention.attribution)
         result.append(mention)
     return result
+
+
+def _ends_cue(cues_set, tokens: Sequence[Token], start: int) -> bool:
+    """A multi-word cue ending right before the actor ("used by", "members of", "عناصر من")."""
+    for back in range(max(0, start - 3), start):
+        hit = cues_set.match_at(tokens, back)
+        if hit and hit[0] > 1 and back + hit[0] == start:
+            return True
+    return False
 
 
 def _relative_doer(tokens: Sequence[Token], end: int) -> bool:

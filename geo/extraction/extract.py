@@ -80,7 +80,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
     background = phrase_set("background")
     drafts: list[Draft] = []
     running: DateCue | None = None
-    last_agent: dict[str, ActorMention] = {}
+    last_agent: dict[tuple[int, str], ActorMention] = {}
     seen: set[tuple] = set()
     for sentence, mentions in zip(sentences, spotted, strict=True):
         tokens = sentence.tokens
@@ -93,11 +93,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
         if background.any_in(tokens) or not triggers:
             continue
         if _is_headline(sentence):
-            # A headline restates the events below it; only its actor carries on.
-            for actor in assign_roles(tokens, spot_actors(tokens), triggers[0][0]):
-                if actor.role == "agent":
-                    last_agent[_FAMILY[triggers[0][2]]] = actor
-            continue
+            continue  # a headline restates the events reported below it
         clauses = _clauses(tokens)
         actors = assign_roles(tokens, spot_actors(tokens), triggers[0][0])
         resolved = [resolve(m, gaz, context_ids, centre) for m in mentions]
@@ -118,8 +114,9 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
             agent, agent_how = _actor_for(actors, clauses, clause, mention, "agent")
             target, _ = _actor_for(actors, clauses, clause, mention, "target")
             family = _FAMILY[kind]
-            if agent is None and family in last_agent:
-                agent, agent_how = last_agent[family], "carried"
+            carried = last_agent.get((sentence.paragraph, family))
+            if agent is None and carried is not None:
+                agent, agent_how = carried, "carried"
             if agent is not None and target is not None and agent.name == target.name:
                 target = None
             clause_range = [k for k, number in enumerate(clauses) if number == clause]
@@ -149,7 +146,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
         drafts.extend(sentence_drafts)
         for actor in actors:
             if actor.role == "agent" and triggers:
-                last_agent[_FAMILY[triggers[0][2]]] = actor
+                last_agent[(sentence.paragraph, _FAMILY[triggers[0][2]])] = actor
     for number, draft in enumerate(drafts, 1):
         draft.record["id"] = _draft_id(draft, number, text, source_url)
         draft.record["notes"] = _notes(draft)
