@@ -7,7 +7,7 @@ import sys
 from geo.cli import add_command
 from geo.cli.filter_args import add_filter_arguments, filter_from_args
 from geo.export import FORMATS, export
-from geo.export.options import BASEMAPS, LAYOUTS
+from geo.export.options import BASEMAPS, LAYOUTS, STEPS, WINDOWS
 from geo.records import read_incidents
 
 EXAMPLES = """\
@@ -15,7 +15,7 @@ EXAMPLES = """\
   python -m geo export --format pdf --layout a4 --dpi 300 --from 2022-08-24 --to 2022-08-31 -o print.pdf
   python -m geo export --format csv --side "Iran-backed militias" --role targeted -o targeted.csv
   python -m geo export --format geojson --coarsen-km 10 -o public.geojson
-  python -m geo export --format gif --from 2022-08-01 --to 2022-09-30 -o timeline.gif
+  python -m geo export --format gif --from 2022-08-01 --to 2022-09-30 --step week --window cumulative -o timeline.gif
 """
 
 
@@ -32,6 +32,9 @@ def register(subparsers) -> None:
     parser.add_argument("--coarsen-km", type=float, metavar="N", help="round locations to an N-km grid")
     parser.add_argument("--basemap", choices=BASEMAPS, default="auto",
                         help="web tiles when reachable (auto) or the offline context only")
+    parser.add_argument("--step", choices=STEPS, default="auto", help="gif: one frame per day, week or month")
+    parser.add_argument("--window", choices=WINDOWS, default="moving",
+                        help="gif: each step's incidents (moving) or all so far (cumulative)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_filter_arguments(parser)
 
@@ -44,7 +47,7 @@ def _export(args) -> int:
     with _progress_bar(args) as progress:
         path = export(frame, args.format, args.output, flt=flt, title=args.title, subtitle=args.subtitle,
                       layout=args.layout, dpi=args.dpi, coarsen_km=args.coarsen_km, progress=progress,
-                      basemap=args.basemap)
+                      basemap=args.basemap, step=args.step, window=args.window)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

@@ -44,7 +44,8 @@ __all__ = ["DATA_FORMATS", "FORMATS", "MEDIA_TYPES", "ExportOptions", "Progress"
 def export(frame: gpd.GeoDataFrame, fmt: str, out: str | Path, *, flt: IncidentFilter | None = None,
            title: str | None = None, subtitle: str | None = None, layout: str = "slide", dpi: int = 150,
            coarsen_km: float | None = None, progress: Progress | None = None, basemap: str = "auto",
-           extent: tuple[float, float, float, float] | None = None, view: object | None = None) -> Path:
+           extent: tuple[float, float, float, float] | None = None, view: object | None = None,
+           step: str = "auto", window: str = "moving") -> Path:
     """Write the incidents that match a filter to a file in one of `FORMATS`.
 
     Parameters
@@ -75,6 +76,10 @@ def export(frame: gpd.GeoDataFrame, fmt: str, out: str | Path, *, flt: IncidentF
         West, south, east, north of the map; default: the filter's bbox, else the incidents.
     view : geo.mapping.MapView, optional
         The dashboard's current view (basemap, centre, zoom, layers) for the HTML export.
+    step : {"auto", "day", "week", "month"}
+        GIF: one frame per step over the period.
+    window : {"moving", "cumulative"}
+        GIF: each frame shows that step's incidents, or all incidents up to it.
 
     Returns
     -------
@@ -89,7 +94,8 @@ def export(frame: gpd.GeoDataFrame, fmt: str, out: str | Path, *, flt: IncidentF
     """
     options = ExportOptions(flt=flt or IncidentFilter(), title="Incidents" if title is None else title,
                             subtitle=subtitle or "", layout=layout, dpi=dpi, coarsen_km=coarsen_km,
-                            progress=progress, basemap=basemap, extent=extent, view=view)
+                            progress=progress, basemap=basemap, extent=extent, view=view,
+                            step=step, window=window)
     writer = _writer(fmt)
     path = check_output(out)
     selected = coarsen_frame(apply_filter(frame, options.flt), options.coarsen_km)

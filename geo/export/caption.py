@@ -28,6 +28,11 @@ def period_text(frame: pd.DataFrame, options: ExportOptions) -> str:
     return f"{start or '…'} to {end or '…'}"
 
 
+def filters_text(options: ExportOptions) -> str:
+    """The active filters in words, without the dates (the period is stated beside them)."""
+    return describe(options.flt.with_changes(date_from=None, date_to=None))
+
+
 def publishers(frame: pd.DataFrame) -> list[str]:
     """Publishers of the incidents' sources, most cited first."""
     counts: Counter[str] = Counter()

@@ -23,6 +23,8 @@ Progress = Callable[[int, int], None]
 
 LAYOUTS = ("slide", "a4")
 BASEMAPS = ("auto", "tiles", "offline")
+STEPS = ("auto", "day", "week", "month")
+WINDOWS = ("moving", "cumulative")
 MAX_TITLE_CHARS = 160
 MIN_DPI, MAX_DPI = 72, 600
 # Tags, entities and script-ish schemes are markup; a briefing title never needs them.
@@ -44,6 +46,8 @@ class ExportOptions:
     basemap: str = "auto"
     extent: tuple[float, float, float, float] | None = None  # west, south, east, north
     view: object | None = None  # the dashboard's geo.mapping.MapView, for the HTML export
+    step: str = "auto"  # animation: one frame per day, week or month
+    window: str = "moving"  # animation: that step's incidents, or "cumulative"
     made_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
 
     def __post_init__(self) -> None:
@@ -53,6 +57,10 @@ class ExportOptions:
             raise ExportError(f"layout was {self.layout!r} but is expected to be one of {LAYOUTS}")
         if self.basemap not in BASEMAPS:
             raise ExportError(f"basemap was {self.basemap!r} but is expected to be one of {BASEMAPS}")
+        if self.step not in STEPS:
+            raise ExportError(f"step was {self.step!r} but is expected to be one of {STEPS}")
+        if self.window not in WINDOWS:
+            raise ExportError(f"window was {self.window!r} but is expected to be one of {WINDOWS}")
         if not isinstance(self.dpi, int) or not MIN_DPI <= self.dpi <= MAX_DPI:
             raise ExportError(f"dpi was {self.dpi!r} but must be a whole number from {MIN_DPI} to {MAX_DPI} "
                               "(150 for slides, 300 for print)")

@@ -28,7 +28,15 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from geo.export import basemap  # noqa: E402
-from geo.export.caption import NO_MATCH, coarsening_text, count_text, made_text, period_text, publishers  # noqa: E402
+from geo.export.caption import (  # noqa: E402
+    NO_MATCH,
+    coarsening_text,
+    count_text,
+    filters_text,
+    made_text,
+    period_text,
+    publishers,
+)
 from geo.export.coarsen import max_shift_km  # noqa: E402
 from geo.export.options import ExportOptions, ProgressReporter  # noqa: E402
 from geo.export.style import circle_radius_km, circle_style, colour_of, marker_of, rc_params  # noqa: E402
@@ -157,7 +165,7 @@ def _draw_header(figure: Figure, frame: gpd.GeoDataFrame, options: ExportOptions
     if options.subtitle:
         figure.text(0.02, 0.905, options.subtitle, fontsize=14, va="top", color="#333333")
         line = 0.86
-    summary = f"{period_text(frame, options)}  ·  {_shorten(describe(options.flt), 150)}"
+    summary = f"{period_text(frame, options)}  ·  {_shorten(filters_text(options), 150)}"
     figure.text(0.02, line, summary, fontsize=11, va="top", color="#555555")
 
 
