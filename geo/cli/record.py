@@ -33,6 +33,7 @@ def register(subparsers) -> None:
 
 def _validate(args) -> int:
     frame, problems = read_incidents(args.file)
+    problems = problems + _duplicate_warnings(args.file, frame)
     for problem in problems:
         print(problem)
     errors = sum(problem.severity == "error" for problem in problems)
@@ -40,6 +41,14 @@ def _validate(args) -> int:
     summary = f"{args.file}: {len(frame)} valid incidents, {errors} errors, {warnings} warnings"
     print(summary, file=sys.stderr)
     return 1 if problems else 0
+
+
+def _duplicate_warnings(path: str, frame) -> list:
+    """One warning per pair of incidents that may be the same event (see geo.duplicates)."""
+    from geo.duplicates import distinct_pairs, find_duplicates
+
+    text = Path(path).read_text("utf-8", errors="replace")
+    return [pair.problem(path) for pair in find_duplicates(frame, distinct=distinct_pairs(text))]
 
 
 def _stats(args) -> int:
