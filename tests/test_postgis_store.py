@@ -272,3 +272,13 @@ def test_open_store_serves_database_urls(store, pg_url):
     opened = open_store(pg_url)
     assert isinstance(opened, PostgisStore)
     assert len(opened.load()[0]) == 0
+
+
+def test_error_while_reading_an_import_keeps_nothing(store, sample):
+    def records():
+        yield from sample[:25]
+        raise ValueError("the input broke off")
+
+    with pytest.raises(ValueError, match="broke off"):
+        store.upsert(records(), batch_size=10)
+    assert store.count() == 0

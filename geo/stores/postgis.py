@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -44,6 +45,13 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     refused: int = 0
+
+    def add(self, other: UpsertCounts) -> None:
+        """Add another batch's counts to these."""
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.refused += other.refused
 
     def __str__(self) -> str:
         text = f"{self.inserted} added, {self.updated} updated, {self.unchanged} unchanged"
@@ -273,34 +281,53 @@ class PostgisStore:
         """Add or update validated records by id, in batches through COPY, all in one transaction.
 
         An unchanged incident keeps its version, so re-importing the same data
-        changes nothing; if anything fails, nothing of the run is kept.
+        changes nothing; if anything fails, nothing of the run is kept. While
+        the server writes one batch, the next is read and validated in this
+        thread: the two overlap instead of taking turns.
         """
         counts = UpsertCounts()
         conn = self._connection()
-        columns = sql.SQL(", ").join(sql.Identifier(column) for column in pg_sql.WRITE_COLUMNS)
-        with self._errors("writing incidents"), conn.transaction():
+        with self._errors("writing incidents"), conn.transaction(), ThreadPoolExecutor(1) as writer:
             # A large GIN pending list lets the trigram index take a bulk load in
             # big sorted merges instead of one costly insert per row.
             conn.execute("SET LOCAL gin_pending_list_limit = '64MB'")
             conn.execute(sql.SQL("CREATE TEMP TABLE incident_staging ON COMMIT DROP AS "
-                                 "SELECT {} FROM incidents WITH NO DATA").format(columns))
-            for batch in _batches(records, batch_size):
-                batch = list({record["id"]: record for record in batch}.values())  # last one wins
-                texts = _search_texts(batch)
-                with conn.cursor() as cursor:
-                    with cursor.copy(sql.SQL("COPY incident_staging ({}) FROM STDIN").format(columns)) as copy:
-                        for record, text in zip(batch, texts, strict=True):
-                            copy.write_row(_record_to_row(record, text))
-                    cursor.execute(pg_sql.upsert_from_staging("incident_staging"))
-                    flags = [row[0] for row in cursor.fetchall()]
-                    refused = cursor.execute(
-                        "SELECT count(*) FROM incident_staging s JOIN deleted_incidents d USING (id)").fetchone()[0]
-                    cursor.execute("TRUNCATE incident_staging")
-                counts.inserted += sum(flags)
-                counts.updated += len(flags) - sum(flags)
-                counts.refused += refused
-                counts.unchanged += len(batch) - len(flags) - refused
+                                 "SELECT {} FROM incidents WITH NO DATA").format(_write_columns()))
+            pending: Future | None = None
+            try:
+                for batch in _batches(records, batch_size):
+                    batch = list({record["id"]: record for record in batch}.values())  # last one wins
+                    rows = [_record_to_row(record, text) for record, text in zip(batch, _search_texts(batch),
+                                                                                  strict=True)]
+                    if pending is not None:
+                        counts.add(pending.result())
+                    pending = writer.submit(_write_batch, conn, rows)
+                if pending is not None:
+                    counts.add(pending.result())
+                    pending = None
+            finally:
+                if pending is not None:  # an error while reading: let the writer finish before rolling back
+                    pending.exception()
         return counts
+
+
+def _write_columns() -> sql.Composable:
+    return sql.SQL(", ").join(sql.Identifier(column) for column in pg_sql.WRITE_COLUMNS)
+
+
+def _write_batch(conn: psycopg.Connection, rows: list[tuple]) -> UpsertCounts:
+    """COPY one batch into the staging table and upsert it (runs in the writer thread)."""
+    with conn.cursor() as cursor:
+        with cursor.copy(sql.SQL("COPY incident_staging ({}) FROM STDIN").format(_write_columns())) as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(pg_sql.upsert_from_staging("incident_staging"))
+        flags = [row[0] for row in cursor.fetchall()]
+        refused = cursor.execute(
+            "SELECT count(*) FROM incident_staging s JOIN deleted_incidents d USING (id)").fetchone()[0]
+        cursor.execute("TRUNCATE incident_staging")
+    inserted = sum(flags)
+    return UpsertCounts(inserted, len(flags) - inserted, len(rows) - len(flags) - refused, refused)
 
 
 def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
