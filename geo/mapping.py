@@ -9,6 +9,7 @@ and given popups by ``geo/static/incident_layer.js`` in the browser.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -68,41 +69,51 @@ def context_geojson() -> dict | None:
     return json.loads(path.read_text("utf-8"))
 
 
-def _factorise(columns: list[pd.Series]) -> tuple[list[str], list[list[int | None]]]:
-    """Codes of several string columns into one shared table of distinct strings."""
+def _factorise(columns: list[pd.Series]) -> tuple[list[str], list[list[int]]]:
+    """Codes (-1 for missing) of several string columns into one shared table of distinct strings."""
     stacked = pd.concat([column.astype(object) for column in columns], ignore_index=True)
     codes, uniques = pd.factorize(stacked, use_na_sentinel=True)
     table = [str(value) for value in uniques]
     out, start = [], 0
     for column in columns:
-        part = codes[start:start + len(column)]
-        out.append([None if code < 0 else int(code) for code in part])
+        out.append(codes[start:start + len(column)])
         start += len(column)
     return table, out
 
 
-def _compact(values: list) -> list | dict:
-    """A column as a list, or as {row: value} when mostly empty (JS reads both as column[i])."""
-    filled = sum(value is not None for value in values)
-    if filled * 2 >= len(values):
-        return values
-    return {str(index): value for index, value in enumerate(values) if value is not None}
+def _compact(values: np.ndarray, missing: np.ndarray) -> list | dict:
+    """A column as a list (null where missing), or as {row: value} when mostly missing.
+
+    The browser reads both as ``column[i]``.
+    """
+    if missing.sum() * 2 <= len(values):
+        listed = values.tolist()
+        for index in np.flatnonzero(missing).tolist():
+            listed[index] = None
+        return listed
+    present = np.flatnonzero(~missing)
+    return dict(zip(map(str, present.tolist()), values[present].tolist(), strict=True))
 
 
-def _optional_ints(series: pd.Series) -> list[int | None]:
+def _codes(codes: np.ndarray) -> list | dict:
+    return _compact(codes, codes < 0)
+
+
+def _counts(series: pd.Series) -> list | dict:
     values = series.astype("float64").to_numpy()
-    return [None if np.isnan(value) else int(value) for value in values]
+    missing = np.isnan(values)
+    return _compact(np.where(missing, 0, values).astype(np.int64), missing)
 
 
 def _optional_strings(series: pd.Series) -> list[str | None]:
     return [value if isinstance(value, str) else None for value in series.tolist()]
 
 
-def _days(series: pd.Series) -> list[int | None]:
-    """Dates as days since 1970-01-01: 5 digits instead of a 12-character string."""
-    days = series.to_numpy().astype("datetime64[D]").astype("int64")
+def _days(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Dates as days since 1970-01-01 (5 digits instead of a 12-character string) and where missing."""
     missing = series.isna().to_numpy()
-    return [None if gap else int(day) for day, gap in zip(days, missing, strict=True)]
+    days = series.to_numpy().astype("datetime64[D]").astype("int64")
+    return np.where(missing, 0, days), missing
 
 
 # Text columns sent as codes into one shared string table, fewest distinct values
@@ -112,7 +123,7 @@ _CODED = {
     "district": "district", "place": "place",
 }
 _COUNTS = {"fat": "fatalities", "fat_max": "fatalities_max", "inj": "injuries", "inj_max": "injuries_max"}
-_ID_PATTERN = r"^(?P<prefix>.+)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<serial>\d+)$"
+_ID_REGEX = re.compile(r"^(.+)-(\d{4}-\d{2}-\d{2})-(\d+)$")
 _ENUM_COLUMNS = {"side": "side1", "type": "event_type", "precision": "geo_precision",
                  "time_precision": "time_precision", "attr1": "actor1_attribution", "attr2": "actor2_attribution",
                  "status": "status", "fat_q": "fatalities_qualifier", "inj_q": "injuries_qualifier"}
@@ -139,11 +150,12 @@ def _pack_enums(frame: pd.DataFrame) -> tuple[list[int], list[dict]]:
     packed = np.zeros(len(frame), dtype=np.int64)
     layout, shift = [], 0
     for key, values in _enums().items():
-        lookup = {value: index for index, value in enumerate(values)}
-        fallback = lookup.get("Unidentified", 0) if key == "side" else 0
-        column = frame[_ENUM_COLUMNS[key]].tolist()
-        codes = np.fromiter((lookup.get(value if isinstance(value, str) else None, fallback) for value in column),
-                            dtype=np.int64, count=len(column))
+        known = [value for value in values if value is not None]
+        codes = pd.Categorical(frame[_ENUM_COLUMNS[key]], categories=known).codes.astype(np.int64)
+        if values[0] is None:
+            codes = codes + 1  # -1 (missing or unknown) becomes 0, the None slot
+        else:
+            codes[codes < 0] = values.index("Unidentified") if "Unidentified" in values else 0
         bits = max(1, (len(values) - 1).bit_length())
         packed |= codes << shift
         layout.append({"key": key, "shift": shift, "bits": bits, "values": values})
@@ -153,15 +165,18 @@ def _pack_enums(frame: pd.DataFrame) -> tuple[list[int], list[dict]]:
 
 def _compact_ids(frame: pd.DataFrame) -> tuple[list[str], list]:
     """Ids like ``dez-2022-08-25-004`` as [prefix code, serial] when their date is the incident's date."""
-    if len(frame) == 0:
-        return [], []
-    parts = frame["id"].astype(str).str.extract(_ID_PATTERN)
-    dates = frame["date"].dt.strftime("%Y-%m-%d")
-    templated = (parts["date"] == dates) & parts["prefix"].notna()
-    codes, prefixes = pd.factorize(parts["prefix"].where(templated))
-    out = [[int(code), serial] if ok else raw
-           for ok, code, serial, raw in zip(templated, codes, parts["serial"], frame["id"], strict=True)]
-    return [str(value) for value in prefixes], out
+    dates = np.datetime_as_string(frame["date"].to_numpy().astype("datetime64[D]")).tolist()
+    prefixes: dict[str, int] = {}
+    out: list = []
+    match = _ID_REGEX.match
+    for ident, date in zip(frame["id"].tolist(), dates, strict=True):
+        found = match(ident)
+        if found and found.group(2) == date:
+            code = prefixes.setdefault(found.group(1), len(prefixes))
+            out.append([code, found.group(3)])
+        else:
+            out.append(ident)
+    return list(prefixes), out
 
 
 def map_payload(frame: gpd.GeoDataFrame, detail_limit: int = DETAIL_LIMIT, drafts: bool = False) -> dict:
@@ -190,13 +205,13 @@ def map_payload(frame: gpd.GeoDataFrame, detail_limit: int = DETAIL_LIMIT, draft
         "id": ids,
         "lat": np.round(frame["lat"].to_numpy(), 5).tolist(),
         "lon": np.round(frame["lon"].to_numpy(), 5).tolist(),
-        "day": _days(frame["date"]),
-        "day_end": _compact(_days(frame["date_end"])),
+        "day": _days(frame["date"])[0].tolist(),
+        "day_end": _compact(*_days(frame["date_end"])),
     }
     for key, values in zip(coded, codes, strict=True):
-        payload[key] = _compact(values)
+        payload[key] = _codes(values)
     for key, column in _COUNTS.items():
-        payload[key] = _compact(_optional_ints(frame[column]))
+        payload[key] = _counts(frame[column])
     if detailed:
         payload["description"] = _optional_strings(frame["description"])
         payload["sources"] = [
