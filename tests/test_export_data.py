@@ -181,3 +181,10 @@ def test_plain_title_with_ampersand_is_fine(seed, tmp_path):
 def test_formats_tuple_lists_every_writer():
     assert set(DATA_FORMATS) < set(FORMATS)
     assert {"png", "pdf", "html", "gif"} <= set(FORMATS)
+
+
+def test_every_data_field_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Briefing exports", 1)[-1].split("\n## ", 1)[0]
+    missing = [name for name in DATA_FIELDS if f"`{name}`" not in section]
+    assert not missing, f"README 'Briefing exports' does not document: {missing}"
