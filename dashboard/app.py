@@ -10,7 +10,9 @@ from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from any folder without installing
 
+from dashboard import curator  # noqa: E402
 from dashboard.data import load_record, record_path  # noqa: E402
+from dashboard.export_panel import export_panel  # noqa: E402
 from dashboard.panels import area_panel, headline_panel, problems_panel, table_panel, timeline_panel  # noqa: E402
 from dashboard.sidebar import set_area_from_drawing, sidebar_filter  # noqa: E402
 from geo.errors import GeoError  # noqa: E402
@@ -23,7 +25,7 @@ MAP_HEIGHT = 620
 def view_from_url(selected_id: str | None) -> MapView:
     """Basemap, centre and zoom as the map last wrote them into the URL."""
     params = st.query_params
-    center = None
+    center, zoom = None, None
     try:
         if "lat" in params and "lon" in params:
             lat, lon = float(params["lat"]), float(params["lon"])
@@ -53,35 +55,52 @@ def main() -> None:
     except (GeoError, OSError) as err:
         st.error(f"The incident record could not be loaded: {err}")
         st.stop()
+    curator.sign_in_panel()
+    editor = curator.curator_name()
     flt = sidebar_filter(frame)
     shown = apply_filter(frame, flt)
 
     st.title("Incident map")
-    st.caption(f"{path.name} · {describe(flt)}")
+    st.caption(f"{path.name} · {describe(flt)}" + (f" · curator: {editor}" if editor else ""))
+    if "flash" in st.session_state:
+        st.success(st.session_state.pop("flash"))
     problems_panel(problems, str(path))
     headline_panel(shown)
     if len(shown) == 0:
         st.info("No incidents match these filters. Widen the period or clear some filters in the sidebar.")
 
     selected = st.session_state.get("selected_incident")
-    fmap = build_map(shown, view_from_url(selected), choropleth=district_choropleth(shown))
+    view = view_from_url(selected)
+    drafts = curator.drafts_frame() if editor else None
+    fmap = build_map(shown, view, drafts=drafts, choropleth=district_choropleth(shown))
+    returned = ["last_active_drawing"] + (["last_clicked"] if editor else [])
     result = st_folium(fmap, key="incident_map", height=MAP_HEIGHT, use_container_width=True,
-                       returned_objects=["last_active_drawing"])
+                       returned_objects=returned)
     if result and set_area_from_drawing(result.get("last_active_drawing")):
         st.rerun()
 
     st.subheader("Timeline")
     timeline_panel(shown)
-    left, right = st.columns([3, 1])
-    with left:
-        st.subheader("Incidents")
-        chosen = table_panel(shown)
-        if chosen != selected:
-            st.session_state["selected_incident"] = chosen
-            st.rerun()
-    with right:
-        st.subheader("By area")
-        area_panel(shown)
+    names = ["Incidents", "Export"] + (["Edit", "Review drafts"] if editor else [])
+    tabs = dict(zip(names, st.tabs(names), strict=True))
+    with tabs["Incidents"]:
+        left, right = st.columns([3, 1])
+        with left:
+            chosen = table_panel(shown)
+            if chosen != selected:
+                st.session_state["selected_incident"] = chosen
+                st.rerun()
+        with right:
+            st.markdown("**By area**")
+            area_panel(shown)
+    with tabs["Export"]:
+        export_panel(frame, flt, view)
+    if editor:
+        store_url = str(path)
+        with tabs["Edit"]:
+            curator.editor_panel(store_url, frame, (result or {}).get("last_clicked"))
+        with tabs["Review drafts"]:
+            curator.review_panel(store_url, frame)
 
 
 main()

@@ -1,0 +1,392 @@
+"""Curator mode: sign-in, the incident editor and the review of extracted drafts.
+
+Off unless a curator secret is configured (`INCIDENT_CURATOR_SECRET` or
+`curator_secret` in Streamlit secrets). Without it none of these widgets is
+drawn, so no request can reach an edit; every write also re-checks the session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo.actors import registry
+from geo.duplicates import distinct_pairs, duplicates_of, merge
+from geo.editing import form_from_record, record_from_form
+from geo.errors import ConflictError, GeoError, RecordError
+from geo.extraction.articles import decode_article
+from geo.extraction.extract import extract_article
+from geo.frame import records_to_frame
+from geo.gazetteer import lookup
+from geo.schema import attributions, event_types, fields, quantity_qualifiers
+from geo.stores import open_store
+from geo.validation import validate_incidents
+
+MAX_SOURCES = 5
+
+
+def curator_secret() -> str | None:
+    secret = os.environ.get("INCIDENT_CURATOR_SECRET")
+    if secret:
+        return secret
+    try:
+        return st.secrets.get("curator_secret")
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return None
+
+
+def curator_name() -> str | None:
+    """The signed-in curator's name, or None (read-only)."""
+    if not curator_secret():
+        return None
+    return st.session_state.get("curator")
+
+
+def sign_in_panel() -> None:
+    """Sidebar sign-in; drawn only when a curator secret is configured."""
+    secret = curator_secret()
+    if not secret:
+        return
+    with st.sidebar:
+        st.subheader("Curator")
+        if st.session_state.get("curator"):
+            st.caption(f"Signed in as **{st.session_state['curator']}**; edits are recorded under this name.")
+            if st.button("Sign out", key="sign_out"):
+                st.session_state.pop("curator")
+                st.rerun()
+            return
+        with st.form("sign_in"):
+            name = st.text_input("Your name", key="sign_in_name")
+            given = st.text_input("Curator secret", type="password", key="sign_in_secret")
+            if st.form_submit_button("Sign in"):
+                if not name.strip():
+                    st.error("Give your name: it is recorded on every edit.")
+                elif hmac.compare_digest(given.encode(), secret.encode()):
+                    st.session_state["curator"] = name.strip()
+                    st.rerun()
+                else:
+                    st.error("Wrong secret.")
+
+
+def _require_curator() -> str:
+    name = curator_name()
+    if not name:
+        raise PermissionError("editing needs a signed-in curator")
+    return name
+
+
+def _load_into_form(values: dict, base_version: str | None, editing_id: str | None) -> None:
+    """Put a record's values into the editor's widgets (before they are drawn)."""
+    spec = fields()
+    defaults = {
+        "date": dt.date.today(), "time_precision": "day", "event_type": next(iter(event_types())),
+        "geo_precision": "village", "status": "weak", "actor1_attribution": "reported",
+        "actor2_attribution": "reported", "fatalities_qualifier": "exact", "injuries_qualifier": "exact",
+    }
+    merged = {**defaults, **{key: value for key, value in values.items() if value is not None}}
+    for name in ("id", "place", "gazetteer_id", "governorate", "district", "description", "notes", "tags",
+                 "actor1_name", "actor2_name", "time"):
+        st.session_state[f"f_{name}"] = str(merged.get(name) or "")
+    for name in ("date", "time_precision", "event_type", "sub_event_type", "geo_precision", "status",
+                 "actor1_attribution", "actor2_attribution", "fatalities_qualifier", "injuries_qualifier"):
+        st.session_state[f"f_{name}"] = merged.get(name)
+    if st.session_state["f_status"] not in spec["status"].values:
+        st.session_state["f_status"] = "weak"
+    for name in ("lat", "lon"):
+        st.session_state[f"f_{name}"] = float(merged[name]) if merged.get(name) is not None else None
+    for name in ("fatalities_min", "fatalities_max", "injuries_min", "injuries_max"):
+        value = merged.get(name)
+        st.session_state[f"f_{name}"] = int(value) if value is not None else None
+    sources = list(merged.get("sources") or [])
+    for index in range(MAX_SOURCES):
+        source = sources[index] if index < len(sources) else {}
+        for key in ("publisher", "url", "published", "language", "quote"):
+            st.session_state[f"f_source{index}_{key}"] = str(source.get(key) or "")
+    st.session_state["editor_base_version"] = base_version
+    st.session_state["editor_id"] = editing_id
+    st.session_state["editor_loaded"] = True
+
+
+def _form_values() -> dict:
+    state = st.session_state
+    values = {name[2:]: state.get(name) for name in list(state.keys()) if isinstance(name, str) and name.startswith("f_")
+              and not name.startswith("f_source")}
+    values["sources"] = [
+        {key: state.get(f"f_source{index}_{key}") for key in ("publisher", "url", "published", "language", "quote")}
+        for index in range(MAX_SOURCES)
+    ]
+    return values
+
+
+def editor_panel(store_url: str, frame: pd.DataFrame, clicked: dict | None) -> None:
+    """Add, edit or delete one incident; validated, duplicate-checked, conflict-safe saves."""
+    curator = _require_curator()
+    store = open_store(store_url)
+    start_cols = st.columns(3)
+    with start_cols[0]:
+        choice = st.selectbox("Edit incident", [""] + frame["id"].tolist(), key="editor_pick",
+                              help="Or choose a row in the table.")
+        if st.button("Load for editing", key="editor_load", disabled=not choice):
+            found = store.get(choice)
+            if found is None:
+                st.error(f"{choice} is no longer in the record: reload the page.")
+            else:
+                _load_into_form(form_from_record(found[0]), found[1], choice)
+                st.rerun()
+    with start_cols[1]:
+        if clicked:
+            st.caption(f"Map click: {clicked['lat']:.5f}, {clicked['lng']:.5f}")
+        if st.button("New incident at the clicked point", key="editor_new_click", disabled=not clicked):
+            _load_into_form({"lat": round(clicked["lat"], 5), "lon": round(clicked["lng"], 5)}, store.version, None)
+            st.rerun()
+    with start_cols[2]:
+        _gazetteer_start(store)
+    if not st.session_state.get("editor_loaded"):
+        st.info("Click the map, search the gazetteer, or choose an incident to start.")
+        return
+    _incident_form(store, frame, curator, _distinct(store_url))
+
+
+def _gazetteer_start(store) -> None:
+    query = st.text_input("Find a place (Arabic or English)", key="gaz_query")
+    if not query.strip():
+        return
+    matches = lookup(query, limit=8)
+    if not matches:
+        st.caption("No place by that name in the gazetteer.")
+        return
+    labels = [f"{m.place.name_en} · {m.place.name_ar} ({m.place.district or m.place.governorate or '?'}; "
+              f"{m.place.feature}; {m.how}{' ' + format(m.score, '.2f') if m.is_fuzzy else ''})" for m in matches]
+    index = st.selectbox("Matches", range(len(matches)), format_func=labels.__getitem__, key="gaz_pick")
+    if st.button("New incident at this place", key="editor_new_place"):
+        place = matches[index].place
+        _load_into_form({"lat": place.lat, "lon": place.lon, "place": place.name_ar or place.name_en,
+                         "gazetteer_id": place.id, "geo_precision": place.precision,
+                         "governorate": place.governorate, "district": place.district}, store.version, None)
+        st.rerun()
+
+
+def _incident_form(store, frame: pd.DataFrame, curator: str, distinct: set[frozenset[str]]) -> None:
+    spec = fields()
+    actors = [""] + list(registry().actors)
+    editing = st.session_state.get("editor_id")
+    st.markdown(f"**{'Editing ' + editing if editing else 'New incident'}**")
+    with st.form("incident_form"):
+        cols = st.columns(4)
+        cols[0].text_input("id (empty: next free id)", key="f_id", disabled=bool(editing))
+        cols[1].date_input("Date", key="f_date")
+        cols[2].selectbox("Time precision", spec["time_precision"].values, key="f_time_precision")
+        cols[3].text_input("Time (HH:MM)", key="f_time")
+        cols = st.columns(2)
+        cols[0].selectbox("Event type", list(event_types()), key="f_event_type")
+        all_subtypes = [sub for subs in event_types().values() for sub in subs]
+        cols[1].selectbox("Sub-event type", all_subtypes, key="f_sub_event_type")
+        cols = st.columns(4)
+        cols[0].selectbox("Actor 1 (acted)", actors, key="f_actor1_name")
+        cols[1].selectbox("Attribution", attributions(), key="f_actor1_attribution")
+        cols[2].selectbox("Actor 2 (targeted)", actors, key="f_actor2_name")
+        cols[3].selectbox("Attribution ", attributions(), key="f_actor2_attribution")
+        cols = st.columns(4)
+        cols[0].text_input("Place (as the source names it)", key="f_place")
+        cols[1].number_input("lat", min_value=-90.0, max_value=90.0, format="%.5f", key="f_lat")
+        cols[2].number_input("lon", min_value=-180.0, max_value=180.0, format="%.5f", key="f_lon")
+        cols[3].selectbox("Geo precision", spec["geo_precision"].values, key="f_geo_precision")
+        cols = st.columns(3)
+        cols[0].text_input("Gazetteer id", key="f_gazetteer_id")
+        cols[1].text_input("Governorate", key="f_governorate")
+        cols[2].text_input("District", key="f_district")
+        cols = st.columns(6)
+        cols[0].number_input("Fatalities min", min_value=0, step=1, key="f_fatalities_min")
+        cols[1].number_input("max", min_value=0, step=1, key="f_fatalities_max")
+        cols[2].selectbox("qualifier", quantity_qualifiers(), key="f_fatalities_qualifier")
+        cols[3].number_input("Injuries min", min_value=0, step=1, key="f_injuries_min")
+        cols[4].number_input("max ", min_value=0, step=1, key="f_injuries_max")
+        cols[5].selectbox("qualifier ", quantity_qualifiers(), key="f_injuries_qualifier")
+        st.text_area("Description", key="f_description", height=80)
+        for index in range(MAX_SOURCES):
+            with st.expander(f"Source {index + 1}", expanded=index == 0):
+                cols = st.columns(4)
+                cols[0].text_input("Publisher", key=f"f_source{index}_publisher")
+                cols[1].text_input("URL (http/https)", key=f"f_source{index}_url")
+                cols[2].text_input("Published (YYYY-MM-DD)", key=f"f_source{index}_published")
+                cols[3].text_input("Language", key=f"f_source{index}_language")
+                st.text_area("Quote (verbatim)", key=f"f_source{index}_quote", height=68)
+        cols = st.columns(2)
+        cols[0].selectbox("Status", spec["status"].values, key="f_status")
+        cols[1].text_input("Tags (comma-separated)", key="f_tags")
+        st.text_area("Notes", key="f_notes", height=68)
+        allow_duplicate = st.checkbox("Save even if it looks like a duplicate", key="f_allow_duplicate")
+        submitted = st.form_submit_button("Save", type="primary")
+    if submitted:
+        _save(store, frame, curator, allow_duplicate, distinct)
+    if editing:
+        with st.expander("Delete this incident"):
+            sure = st.checkbox(f"Yes, delete {editing}; its id is retired, never reused", key="confirm_delete")
+            if st.button("Delete", key="delete_incident", disabled=not sure):
+                _delete(store, editing)
+
+
+def _save(store, frame: pd.DataFrame, curator: str, allow_duplicate: bool, distinct: set[frozenset[str]]) -> None:
+    _require_curator()
+    values = _form_values()
+    editing = st.session_state.get("editor_id")
+    if editing:
+        values["id"] = editing
+    record = record_from_form(values)
+    if record.get("sub_event_type") not in event_types().get(record.get("event_type"), ()):
+        st.error(f"sub_event_type: {record.get('sub_event_type')!r} is not a sub-event type of "
+                 f"{record.get('event_type')!r} — pick one of {', '.join(event_types()[record['event_type']])}")
+        return
+    others = frame[frame["id"] != editing] if editing else frame
+    duplicates = duplicates_of(record, others, distinct=distinct)
+    if duplicates and not allow_duplicate:
+        st.warning("This looks like a duplicate of: " + "; ".join(
+            f"{pair.second_id} ({pair.distance_km:.1f} km, {pair.days_apart} days: {pair.reason})" for pair in duplicates)
+                   + ". Merge it there, or tick “Save even if it looks like a duplicate”.")
+        return
+    base = st.session_state.get("editor_base_version")
+    try:
+        if editing:
+            store.update(record, base, curator)
+        else:
+            store.add(record, curator, base)
+    except ConflictError as err:
+        st.error(f"Not saved: {err} Your edit is kept in this form; reload the record to see the other change.")
+        if err.diff:
+            st.code(err.diff, language="diff")
+        return
+    except RecordError as err:
+        st.error("Not saved: the validator found problems:\n\n" + "\n".join(f"- {p}" for p in err.problems))
+        return
+    except GeoError as err:
+        st.error(f"Not saved: {err}")
+        return
+    st.session_state["editor_loaded"] = False
+    st.session_state["flash"] = f"Saved {record.get('id') or 'the new incident'} as {curator}."
+    st.rerun()
+
+
+def _delete(store, incident_id: str) -> None:
+    curator = _require_curator()
+    try:
+        store.delete(incident_id, st.session_state.get("editor_base_version"), curator)
+    except GeoError as err:
+        st.error(f"Not deleted: {err}")
+        return
+    st.session_state["editor_loaded"] = False
+    st.session_state["flash"] = f"Deleted {incident_id}; its id is retired."
+    st.rerun()
+
+
+def review_panel(store_url: str, frame: pd.DataFrame) -> None:
+    """Paste or upload an article, extract drafts, then accept, merge or reject each."""
+    curator = _require_curator()
+    cols = st.columns([3, 1])
+    with cols[0]:
+        text = st.text_area("Paste an article (Arabic or English)", key="review_text", height=140)
+        upload = st.file_uploader("…or upload a .txt / .html file", type=["txt", "html", "htm"], key="review_file")
+    with cols[1]:
+        published = st.date_input("Published", key="review_published", value=dt.date.today())
+        publisher = st.text_input("Publisher", key="review_publisher")
+        url = st.text_input("Source URL", key="review_url")
+        if st.button("Extract drafts", key="review_extract", type="primary"):
+            try:
+                if upload is not None:
+                    article = decode_article(upload.getvalue(), upload.name)
+                    body = article.text
+                else:
+                    body = text
+                drafts = extract_article(body, published=published, source_url=url or None, publisher=publisher or None)
+            except GeoError as err:
+                st.error(str(err))
+                drafts = None
+            if drafts is not None:
+                st.session_state["drafts"] = drafts
+                if not drafts:
+                    st.info("No incident found in this text.")
+    drafts = st.session_state.get("drafts") or []
+    if not drafts:
+        return
+    _, problems = validate_incidents(drafts, "drafts")
+    rows = []
+    distinct = _distinct(store_url)
+    for draft in drafts:
+        dupes = duplicates_of(draft, frame, distinct=distinct)
+        rows.append({"id": draft.get("id"), "date": draft.get("date"), "type": draft.get("sub_event_type"),
+                     "acted": (draft.get("actor1") or {}).get("name"), "targeted": (draft.get("actor2") or {}).get("name"),
+                     "place": draft.get("place"), "duplicate of": ", ".join(_other_ids(dupes, draft.get("id")))})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if problems:
+        st.caption("Drafts need fixing before they can be saved: " + "; ".join(str(p) for p in problems[:5]))
+    index = st.selectbox("Draft", range(len(drafts)), key="review_pick",
+                         format_func=lambda i: f"{rows[i]['date']} · {rows[i]['place']} · {rows[i]['type']}")
+    draft = drafts[index]
+    actions = st.columns(3)
+    if actions[0].button("Accept (edit first)", key="review_accept"):
+        values = form_from_record({**draft, "status": "weak"})
+        values.pop("id", None)
+        _load_into_form(values, open_store(store_url).version, None)
+        _drop_draft(index)
+        st.session_state["flash"] = "Draft loaded into the editor: check it, then save."
+        st.rerun()
+    targets = _other_ids(duplicates_of(draft, frame, distinct=distinct), draft.get("id"))
+    target = actions[1].selectbox("Merge into", targets or ["(no duplicate found)"], key="review_merge_target")
+    if actions[1].button("Merge sources into it", key="review_merge", disabled=not targets):
+        _merge_draft(open_store(store_url), target, draft, curator, index)
+    if actions[2].button("Reject", key="review_reject"):
+        _drop_draft(index)
+        st.rerun()
+
+
+def drafts_frame() -> pd.DataFrame | None:
+    """The drafts under review, as a frame for the map (valid ones only)."""
+    drafts = st.session_state.get("drafts") or []
+    if not drafts:
+        return None
+    records, _ = validate_incidents(drafts, "drafts")
+    return records_to_frame(records) if records else None
+
+
+def _other_ids(pairs: list, own: str | None) -> list[str]:
+    ids = []
+    for pair in pairs:
+        for value in (pair.first_id, pair.second_id):
+            if value != own and value not in ids:
+                ids.append(value)
+    return ids
+
+
+def _distinct(store_url: str) -> set[frozenset[str]]:
+    """Pairs curators marked as distinct events (``# distinct:`` comments in the YAML record)."""
+    path = Path(store_url)
+    return distinct_pairs(path.read_text("utf-8")) if path.is_file() else set()
+
+
+def _drop_draft(index: int) -> None:
+    drafts = list(st.session_state.get("drafts") or [])
+    if 0 <= index < len(drafts):
+        drafts.pop(index)
+    st.session_state["drafts"] = drafts
+
+
+def _merge_draft(store, target: str, draft: dict, curator: str, index: int) -> None:
+    _require_curator()
+    found = store.get(target)
+    if found is None:
+        st.error(f"{target} is no longer in the record.")
+        return
+    existing, version = found
+    merged = {**merge(existing, draft), "id": target}
+    try:
+        store.update(merged, version, curator)
+    except GeoError as err:
+        st.error(f"Not merged: {err}")
+        return
+    _drop_draft(index)
+    st.session_state["flash"] = f"Draft's sources merged into {target}."
+    st.rerun()

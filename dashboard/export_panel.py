@@ -1,0 +1,53 @@
+"""The Export panel: what the briefer sees, as a slide, a page or data files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from geo.errors import ExportError
+from geo.export import FORMATS, MEDIA_TYPES, export_bytes
+from geo.filters import IncidentFilter
+from geo.mapping import MapView
+
+LABELS = {"png": "PNG snapshot", "pdf": "PDF snapshot", "html": "Interactive HTML", "gif": "Timeline GIF",
+          "geojson": "GeoJSON", "csv": "CSV", "kml": "KML (Google Earth)", "gpkg": "GeoPackage"}
+
+
+def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> None:
+    """Title, layout and options, one button to prepare a format, then its download."""
+    cols = st.columns([2, 2, 1, 1, 1])
+    title = cols[0].text_input("Title", value="Incidents in Deir ez-Zor", key="export_title")
+    subtitle = cols[1].text_input("Subtitle", key="export_subtitle")
+    layout = cols[2].radio("Layout", ["slide", "a4"], format_func={"slide": "16:9 slide", "a4": "A4"}.get,
+                           key="export_layout")
+    dpi = cols[3].selectbox("DPI", [150, 300], key="export_dpi")
+    coarsen = cols[4].number_input("Coarsen to km grid", min_value=0.0, step=1.0, key="export_coarsen",
+                                   help="For public release: round every coordinate to a grid of N km "
+                                        "(stated in the caption). 0 keeps exact coordinates.")
+    cols = st.columns([2, 1, 3])
+    fmt = cols[0].selectbox("Format", FORMATS, format_func=LABELS.get, key="export_format")
+    if cols[1].button("Prepare", key="export_prepare", type="primary"):
+        bar = st.progress(0.0, text=f"Preparing {LABELS[fmt]}…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{LABELS[fmt]}: {done:,} of {total:,}")
+
+        try:
+            data = export_bytes(frame, fmt, flt=flt, title=title, subtitle=subtitle, layout=layout, dpi=dpi,
+                                coarsen_km=coarsen or None, progress=progress, view=view)
+        except ExportError as err:
+            bar.empty()
+            st.error(str(err))
+            return
+        bar.empty()
+        st.session_state["export_ready"] = (fmt, data)
+    ready = st.session_state.get("export_ready")
+    if ready:
+        ready_fmt, data = ready
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
+        cols[2].download_button(f"Download {LABELS[ready_fmt]} ({len(data) / 1e6:.1f} MB)", data,
+                                file_name=f"incidents-{stamp}.{ready_fmt}", mime=MEDIA_TYPES[ready_fmt],
+                                key="export_download")

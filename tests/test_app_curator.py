@@ -1,0 +1,115 @@
+"""Curator mode through AppTest: off without a secret, and a full add through the editor."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "dashboard" / "app.py")
+SECRET = "correct horse battery staple"
+
+
+@pytest.fixture
+def record(monkeypatch, tmp_path) -> Path:
+    path = tmp_path / "incidents.yaml"
+    shutil.copy(REPO / "incidents.yaml", path)
+    monkeypatch.setenv("INCIDENTS_FILE", str(path))
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("INCIDENT_CURATOR_SECRET", raising=False)
+    return path
+
+
+def button(test: AppTest, label: str):
+    return next(item for item in test.button if item.label == label)
+
+
+def tab_labels(test: AppTest) -> list[str]:
+    return [tab.label for tab in test.tabs]
+
+
+def signed_in(monkeypatch) -> AppTest:
+    monkeypatch.setenv("INCIDENT_CURATOR_SECRET", SECRET)
+    test = AppTest.from_file(APP, default_timeout=60).run()
+    test.text_input(key="sign_in_name").input("Alice")
+    test.text_input(key="sign_in_secret").input(SECRET)
+    button(test, "Sign in").click().run()
+    assert not test.exception, test.exception
+    return test
+
+
+def test_read_only_without_a_secret(record):
+    test = AppTest.from_file(APP, default_timeout=60).run()
+    assert not test.exception
+    assert tab_labels(test) == ["Incidents", "Export"]
+    assert not any(item.label == "Sign in" for item in test.button)
+    assert not [w for w in test.text_input if w.key and w.key.startswith("f_")]
+
+
+def test_wrong_secret_keeps_it_read_only(record, monkeypatch):
+    monkeypatch.setenv("INCIDENT_CURATOR_SECRET", SECRET)
+    test = AppTest.from_file(APP, default_timeout=60).run()
+    test.text_input(key="sign_in_name").input("Mallory")
+    test.text_input(key="sign_in_secret").input("guess")
+    button(test, "Sign in").click().run()
+    assert "Wrong secret." in [e.value for e in test.error]
+    assert "Edit" not in tab_labels(test)
+
+
+def test_curator_adds_an_incident_and_the_diff_is_exactly_it(record, monkeypatch):
+    before = record.read_text("utf-8")
+    test = signed_in(monkeypatch)
+    assert tab_labels(test) == ["Incidents", "Export", "Edit", "Review drafts"]
+    test.text_input(key="gaz_query").input("الشعفة").run()
+    button(test, "New incident at this place").click().run()
+    test.selectbox(key="f_event_type").set_value("Battles")
+    test.selectbox(key="f_sub_event_type").set_value("Armed clash")
+    test.selectbox(key="f_actor1_name").set_value("SDF")
+    test.selectbox(key="f_actor2_name").set_value("ISIS")
+    test.text_area(key="f_description").input("SDF fighters clashed with an ISIS cell.")
+    test.text_input(key="f_source0_publisher").input("Deir Ezzor 24")
+    test.text_input(key="f_source0_url").input("https://example.org/shaafa")
+    test.text_area(key="f_source0_quote").input("اشتباكات بين قسد وخلايا التنظيم في الشعفة")
+    button(test, "Save").click().run()
+    assert not test.exception, test.exception
+    assert not test.error, [e.value for e in test.error]
+    after = record.read_text("utf-8")
+    added = [line[1:] for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+             if line.startswith("+") and not line.startswith("+++")]
+    removed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+               if line.startswith("-") and not line.startswith("---")]
+    assert removed == []
+    text = "\n".join(added)
+    assert added[0].startswith("- id: dez-") and "name: SDF" in text and "name: ISIS" in text
+    assert "gazetteer_id:" in text and "https://example.org/shaafa" in text
+    assert any("last_edited_by: Alice" in line for line in added)
+    assert sum(line.startswith("- id:") for line in added) == 1
+
+
+def test_invalid_edit_is_refused_with_the_validator_message(record, monkeypatch):
+    before = record.read_text("utf-8")
+    test = signed_in(monkeypatch)
+    test.selectbox(key="editor_pick").set_value("dez-2022-08-24-001").run()
+    button(test, "Load for editing").click().run()
+    test.text_input(key="f_source0_url").input("javascript:alert(1)")
+    button(test, "Save").click().run()
+    assert any("not an http(s) link" in e.value for e in test.error)
+    assert record.read_text("utf-8") == before
+    assert test.text_input(key="f_source0_url").value == "javascript:alert(1)"  # the edit is kept
+
+
+def test_conflict_keeps_the_curators_edit(record, monkeypatch):
+    test = signed_in(monkeypatch)
+    test.selectbox(key="editor_pick").set_value("dez-2022-08-24-001").run()
+    button(test, "Load for editing").click().run()
+    test.text_area(key="f_description").input("My careful rewording.")
+    other = record.read_text("utf-8").replace("according to a coalition statement", "per a coalition statement", 1)
+    record.write_text(other, "utf-8")  # another curator saved meanwhile
+    button(test, "Save").click().run()
+    assert any("Not saved" in e.value for e in test.error)
+    assert record.read_text("utf-8") == other
+    assert test.text_area(key="f_description").value == "My careful rewording."
