@@ -84,7 +84,7 @@ def test_curator_adds_an_incident_and_the_diff_is_exactly_it(record, monkeypatch
                if line.startswith("-") and not line.startswith("---")]
     assert removed == []
     text = "\n".join(added)
-    assert added[0].startswith("- id: dez-") and "name: SDF" in text and "name: ISIS" in text
+    assert [line for line in added if line.strip()][0].startswith("- id: dez-") and "name: SDF" in text and "name: ISIS" in text
     assert "gazetteer_id:" in text and "https://example.org/shaafa" in text
     assert any("last_edited_by: Alice" in line for line in added)
     assert sum(line.startswith("- id:") for line in added) == 1
