@@ -112,7 +112,10 @@ def spot_actors(tokens: Sequence[Token]) -> list[ActorMention]:
 
 def _next_to_head(tokens: Sequence[Token], index: int, length: int) -> bool:
     heads = phrase_set("adjective_heads")
-    window = range(max(0, index - 2), min(len(tokens), index + length + 2))
+    after = index + length + 2
+    if index + length < len(tokens) and tokens[index + length].norm in ("and", "و"):
+        after += 2  # "U.S. and Coalition forces"
+    window = range(max(0, index - 2), min(len(tokens), after))
     return any(heads.match_at(tokens, position) for position in window if position != index)
 
 
@@ -129,15 +132,27 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
     speaker_after = phrase_set("roles", "speaker_after")
     claimed = phrase_set("roles", "claimed")
     suspected = phrase_set("roles", "suspected")
+    member_nouns = phrase_set("roles", "member_nouns")
+    associate_before = phrase_set("roles", "associate_before")
     arabic = any(is_arabic(token.norm) for token in tokens[:8])
+    pairs = _between_pairs(tokens, mentions)
     out: list[ActorMention] = []
     for mention in mentions:
         start, end = mention.start, mention.end
         role, explicit = "", False
         before = range(max(0, start - 3), start)
-        if speaker_after.any_in(tokens, end, end + 3) and not any(
+        if mention.start in pairs:
+            role, explicit = pairs[mention.start], True
+        elif _ends_cue(associate_before, tokens, start, single=True):
+            role, explicit = "associate", True
+        elif speaker_after.any_in(tokens, end, end + 3) and not any(
                 target_before.match_at(tokens, k) for k in before):
             role, explicit = "speaker", True
+        elif arabic and _after_agent_verb(tokens, start):
+            role, explicit = "agent", True
+        elif not arabic and _ends_cue(member_nouns, tokens, start) and trigger is not None and end <= trigger \
+                and not _is_passive(tokens, end, trigger):
+            role, explicit = "agent", True  # "members of X arrested ...": the subject
         elif _ends_cue(target_before, tokens, start) or \
                 (not arabic and target_after.any_in(tokens, end, end + 2)) or \
                 (arabic and tokens[start].norm.startswith("ل") and any(target_before.match_at(tokens, k)
@@ -145,7 +160,7 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
             role, explicit = "target", True
         elif agent_before.any_in(tokens, max(0, start - 2), start) or _relative_doer(tokens, end):
             role, explicit = "agent", True
-        elif any(target_before.match_at(tokens, k) for k in before):
+        elif any(target_before.match_at(tokens, k) for k in before) or _passive_subject(tokens, start, end, trigger):
             role, explicit = "target", True
         attribution = "reported"
         if suspected.any_in(tokens, max(0, start - 6), min(len(tokens), end + 3)):
@@ -155,10 +170,13 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
         out.append(ActorMention(mention.name, start, end, role, explicit, attribution))
     # word order for the rest
     has_agent = any(m.role == "agent" for m in out)
+    explicit_roles = {m.name: m.role for m in out if m.explicit and m.role in ("agent", "target")}
     result = []
     for mention in out:
         if not mention.role:
-            if not arabic and trigger is not None:
+            if mention.name in explicit_roles:
+                role = explicit_roles[mention.name]  # the same actor named again ("الأمن العسكري في قوات النظام")
+            elif not arabic and trigger is not None:
                 role = "agent" if mention.start < trigger else "target"
             else:
                 role = "target" if has_agent else "agent"
@@ -170,13 +188,64 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
     return result
 
 
-def _ends_cue(cues_set, tokens: Sequence[Token], start: int) -> bool:
-    """A multi-word cue ending right before the actor ("used by", "members of", "عناصر من")."""
-    for back in range(max(0, start - 3), start):
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "regime's", "regimes", "syria's", "iran's"})
+
+
+def _ends_cue(cues_set: PhraseSet, tokens: Sequence[Token], start: int, single: bool = False) -> bool:
+    """A multi-word cue ending right before the actor ("used by", "members of the", "عناصر من").
+
+    Single words count too with ``single``; an article or possessive may stand
+    between cue and actor ("a fighter of the DMC").
+    """
+    gap_start = start
+    while gap_start > 0 and tokens[gap_start - 1].norm in _DETERMINERS and start - gap_start < 2:
+        gap_start -= 1
+    for back in range(max(0, gap_start - 4), gap_start):
         hit = cues_set.match_at(tokens, back)
-        if hit and hit[0] > 1 and back + hit[0] == start:
+        if hit and (hit[0] > 1 or single) and back + hit[0] == gap_start:
             return True
     return False
+
+
+def _after_agent_verb(tokens: Sequence[Token], start: int) -> bool:
+    """The actor's unit follows a verb like شنت/نفذت with nothing but its own words between."""
+    verbs = phrase_set("roles", "agent_verbs")
+    for back in range(max(0, start - 5), start):
+        hit = verbs.match_at(tokens, back)
+        if hit and not any(token.is_punct for token in tokens[back + hit[0]:start]):
+            return True
+    return False
+
+
+def _is_passive(tokens: Sequence[Token], end: int, limit: int) -> bool:
+    """A passive auxiliary right after the actor ("X was killed", "X were struck")."""
+    return phrase_set("roles", "passive_after").any_in(tokens, end, min(limit + 1, end + 4))
+
+
+def _passive_subject(tokens: Sequence[Token], start: int, end: int, trigger: int | None) -> bool:
+    """The subject of a passive clause is acted on: "X was struck by Y", "تعرضت قاعدة X لقصف"."""
+    if phrase_set("roles", "passive_before").any_in(tokens, max(0, start - 4), start):
+        return True
+    return not is_arabic(tokens[start].norm) and (trigger is None or start < trigger) and \
+        _is_passive(tokens, end, end + 3)
+
+
+def _between_pairs(tokens: Sequence[Token], mentions: list[ActorMention]) -> dict[int, str]:
+    """"اشتباكات بين X و Y" / "clashes between X and Y": X acts, Y is acted on (by mention start)."""
+    between = phrase_set("roles", "between")
+    pairs: dict[int, str] = {}
+    for index, token in enumerate(tokens):
+        if not between.match_at(tokens, index):
+            continue
+        after = [m for m in mentions if index < m.start <= index + 4]
+        if not after:
+            continue
+        first = after[0]
+        rest = [m for m in mentions if first.end <= m.start <= first.end + 12 and m.name != first.name]
+        if rest:
+            pairs[first.start] = "agent"
+            pairs[rest[0].start] = "target"
+    return pairs
 
 
 def _relative_doer(tokens: Sequence[Token], end: int) -> bool:

@@ -26,6 +26,8 @@ from geo.textnorm import is_arabic
 UNKNOWN_ACTOR = "Unidentified armed group"
 # Events dated this many days before publication are background, not news.
 PAST_DAYS = 10
+# Event families without a victim: whoever is named moved, set up a base or protested.
+_NO_VICTIM = frozenset({"relocate", "protest"})
 _FAMILY = {"strike": "violence", "explosion": "violence", "attack": "violence", "killing": "violence",
            "arrest": "arrest", "disrupt": "disrupt", "relocate": "relocate", "base": "relocate", "protest": "protest"}
 
@@ -80,7 +82,9 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
     background = phrase_set("background")
     drafts: list[Draft] = []
     running: DateCue | None = None
-    last_agent: dict[tuple[int, str], ActorMention] = {}
+    last_actors: dict[str, tuple[ActorMention | None, ActorMention | None]] = {}
+    last_paragraph = -1
+    victims = phrase_set("roles", "victims")
     seen: set[tuple] = set()
     for sentence, mentions in zip(sentences, spotted, strict=True):
         tokens = sentence.tokens
@@ -112,13 +116,30 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
                 continue
             clause = clauses[mention.start]
             agent, agent_how = _actor_for(actors, clauses, clause, mention, "agent")
-            target, _ = _actor_for(actors, clauses, clause, mention, "target")
+            target, _ = _actor_for(actors, clauses, clause, mention, "target", tokens)
             family = _FAMILY[kind]
-            carried = last_agent.get((sentence.paragraph, family))
-            if agent is None and carried is not None:
-                agent, agent_how = carried, "carried"
+            if family in _NO_VICTIM and agent is None and target is not None and not target.explicit:
+                agent, agent_how, target = target, "clause", None  # who moves or protests is the doer
+            carried_agent, carried_target = last_actors.get(family, (None, None))
+            if not actors and (sentence.paragraph == last_paragraph or _refers_back(tokens, triggers[0])):
+                # "The strikes targeted ...": the actors of the last event of this kind carry over
+                if agent is None and carried_agent is not None:
+                    agent, agent_how = carried_agent, "carried"
+                if target is None and carried_target is not None and not victims.any_in(tokens):
+                    target = carried_target
+            elif agent is None and carried_agent is not None and sentence.paragraph == last_paragraph and \
+                    carried_agent.name not in {a.name for a in actors}:
+                agent, agent_how = carried_agent, "carried"
+            elif target is None and agent is not None and carried_agent is not None and \
+                    carried_target is not None and agent.name == carried_agent.name and not victims.any_in(tokens):
+                target = carried_target  # the same doer again: the same target as before
+            if target is None and family not in _NO_VICTIM and victims.any_in(tokens):
+                target = ActorMention("Civilians", 0, 0, "target", False)
             if agent is not None and target is not None and agent.name == target.name:
-                target = None
+                if agent_how == "carried":
+                    agent, agent_how = None, ""
+                else:
+                    target = None
             clause_range = [k for k, number in enumerate(clauses) if number == clause]
             weapons = find_weapons(tokens, clause_range[0], clause_range[-1] + 1) or find_weapons(tokens)
             event_type, sub_type, type_conf = classify(kind, weapons, agent.name if agent else None,
@@ -144,13 +165,25 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
                 first.record[name] = value
                 first.confidence[name] = 0.7
         drafts.extend(sentence_drafts)
-        for actor in actors:
-            if actor.role == "agent" and triggers:
-                last_agent[(sentence.paragraph, _FAMILY[triggers[0][2]])] = actor
+        if actors:
+            family = _FAMILY[triggers[0][2]]
+            agents = [a for a in actors if a.role == "agent"]
+            targets = [a for a in actors if a.role == "target"]
+            if agents or targets:
+                last_actors[family] = (agents[0] if agents else None, targets[0] if targets else None)
+                last_paragraph = sentence.paragraph
     for number, draft in enumerate(drafts, 1):
         draft.record["id"] = _draft_id(draft, number, text, source_url)
         draft.record["notes"] = _notes(draft)
     return drafts
+
+
+def _refers_back(tokens: tuple[Token, ...], trigger: tuple[int, int, str]) -> bool:
+    """The trigger is definite ("The strikes", "these strikes", "الغارات"): an event already reported."""
+    start = trigger[0]
+    if is_arabic(tokens[start].norm):
+        return tokens[start].text.lstrip("وفب").startswith("ال")
+    return start > 0 and tokens[start - 1].norm in ("the", "these", "those", "this")
 
 
 def _is_headline(sentence: Sentence) -> bool:
@@ -176,7 +209,7 @@ def _overlaps_actor(mention: PlaceMention, actors: list[ActorMention]) -> bool:
 
 
 def _actor_for(actors: list[ActorMention], clauses: list[int], clause: int, mention: PlaceMention,
-               role: str) -> tuple[ActorMention | None, str]:
+               role: str, tokens: tuple[Token, ...] = ()) -> tuple[ActorMention | None, str]:
     candidates = [a for a in actors if a.role == role and not _overlaps(a, mention)]
     in_clause = [a for a in candidates if clauses[a.start] == clause]
     for group, how in ((in_clause, "clause"), (candidates, "sentence")):
@@ -186,8 +219,27 @@ def _actor_for(actors: list[ActorMention], clauses: list[int], clause: int, ment
             if role == "agent":
                 return pool[0], how  # the subject comes first in both languages
             before = [a for a in pool if a.start < mention.start]
-            return (before[-1] if before else pool[0]), how
+            if not before:
+                return pool[0], how
+            chosen = len(before) - 1
+            # "مواقع لقوات النظام والميليشيات ..." / "U.S. and Coalition forces": the first of a pair
+            while chosen > 0 and _coordinated(tokens, before[chosen - 1], before[chosen]):
+                chosen -= 1
+            return before[chosen], how
     return None, ""
+
+
+def _coordinated(tokens: tuple[Token, ...], first: ActorMention, second: ActorMention) -> bool:
+    """Only "and"/"و" between two actors."""
+    if not tokens:
+        return False
+    gap = tokens[first.end:second.start]
+    if len(gap) > 1:
+        return False
+    if gap:
+        return gap[0].norm in ("and", "و")
+    return second.start < len(tokens) and tokens[second.start].norm.startswith("و") and \
+        is_arabic(tokens[second.start].norm)
 
 
 def _overlaps(actor: ActorMention, mention: PlaceMention) -> bool:
