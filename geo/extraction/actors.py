@@ -188,7 +188,12 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
     return result
 
 
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "regime's", "regimes", "syria's", "iran's"})
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his"})
+
+
+def _is_determiner(token: Token) -> bool:
+    """An article or a possessive ("the", "Iran's", "the regime's")."""
+    return token.norm in _DETERMINERS or token.text.endswith(("'s", "’s"))
 
 
 def _ends_cue(cues_set: PhraseSet, tokens: Sequence[Token], start: int, single: bool = False) -> bool:
@@ -198,7 +203,7 @@ def _ends_cue(cues_set: PhraseSet, tokens: Sequence[Token], start: int, single: 
     between cue and actor ("a fighter of the DMC").
     """
     gap_start = start
-    while gap_start > 0 and tokens[gap_start - 1].norm in _DETERMINERS and start - gap_start < 2:
+    while gap_start > 0 and _is_determiner(tokens[gap_start - 1]) and start - gap_start < 2:
         gap_start -= 1
     for back in range(max(0, gap_start - 4), gap_start):
         hit = cues_set.match_at(tokens, back)

@@ -40,6 +40,7 @@ class Draft:
     confidence: dict[str, float] = field(default_factory=dict)
     sentence: int = 0
     key: tuple = ()
+    summary: bool = False  # from a sentence about events already named ("the strikes")
 
 
 def _clauses(tokens: tuple[Token, ...]) -> list[int]:
@@ -85,6 +86,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
     last_actors: dict[str, tuple[ActorMention | None, ActorMention | None]] = {}
     last_paragraph = -1
     victims = phrase_set("roles", "victims")
+    tallies = phrase_set("tallies")
     seen: set[tuple] = set()
     for sentence, mentions in zip(sentences, spotted, strict=True):
         tokens = sentence.tokens
@@ -100,8 +102,11 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
             continue  # a headline restates the events reported below it
         clauses = _clauses(tokens)
         actors = assign_roles(tokens, spot_actors(tokens), triggers[0][0])
-        resolved = [resolve(m, gaz, context_ids, centre) for m in mentions]
+        resolved = [resolve(m, gaz, context_ids, centre, _named_next(mentions, k, tokens))
+                    for k, m in enumerate(mentions)]
         places = event_places(resolved, tokens)
+        tally = tallies.any_in(tokens)
+        summary = _refers_back(tokens, triggers[0])
         sentence_drafts: list[Draft] = []
         reuse_for_casualties: Draft | None = None
         for mention in places:
@@ -114,10 +119,10 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
                 continue
             if _overlaps_actor(mention, actors) and not mention.locative:
                 continue
+            family = _FAMILY[kind]
             clause = clauses[mention.start]
             agent, agent_how = _actor_for(actors, clauses, clause, mention, "agent")
             target, _ = _actor_for(actors, clauses, clause, mention, "target", tokens)
-            family = _FAMILY[kind]
             if family in _NO_VICTIM and agent is None and target is not None and not target.explicit:
                 agent, agent_how, target = target, "clause", None  # who moves or protests is the doer
             carried_agent, carried_target = last_actors.get(family, (None, None))
@@ -144,8 +149,11 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
             weapons = find_weapons(tokens, clause_range[0], clause_range[-1] + 1) or find_weapons(tokens)
             event_type, sub_type, type_conf = classify(kind, weapons, agent.name if agent else None,
                                                        target.name if target else None)
-            key = (mention.place.id, event_type, sub_type, (cue or running).date if (cue or running) else None)
-            if key in seen:
+            key = (mention.place.id, family, (cue or running).date if (cue or running) else None)
+            if key in seen or tally and family == "violence":
+                if key not in seen:
+                    # a running total names the place: its figures go to the draft already made there
+                    key = next((d.key for d in drafts if d.key[0] == mention.place.id), key)
                 duplicate = next((d for d in drafts + sentence_drafts if d.key == key), None)
                 if duplicate is not None and sentence_drafts == []:
                     reuse_for_casualties = duplicate
@@ -154,6 +162,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
             draft = _draft(sentence, mention, cue, running, published_date, event_type, sub_type, type_conf,
                            agent, agent_how, target, source_url, publisher)
             draft.key = key
+            draft.summary = summary
             sentence_drafts.append(draft)
         target_draft = sentence_drafts[0] if sentence_drafts else reuse_for_casualties
         if target_draft is not None:
@@ -172,10 +181,27 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
             if agents or targets:
                 last_actors[family] = (agents[0] if agents else None, targets[0] if targets else None)
                 last_paragraph = sentence.paragraph
+    # "القصف تركز على ... مدينة الميادين": a sentence about "the strikes" naming a
+    # town where the article reports strikes on places inside it sums them up
+    drafts = [draft for draft in drafts if not (draft.summary and _contains_drafted(draft, drafts, gaz))]
     for number, draft in enumerate(drafts, 1):
         draft.record["id"] = _draft_id(draft, number, text, source_url)
         draft.record["notes"] = _notes(draft)
     return drafts
+
+
+def _named_next(mentions: list[PlaceMention], index: int, tokens: tuple[Token, ...]) -> frozenset[str]:
+    """Candidates of the place named right after this one (at most two words between)."""
+    if index + 1 >= len(mentions) or mentions[index + 1].start - mentions[index].end > 2:
+        return frozenset()
+    return frozenset(mentions[index + 1].candidates)
+
+
+def _contains_drafted(summary: Draft, drafts: list[Draft], gaz: Gazetteer) -> bool:
+    """Another draft of the same kind lies inside this draft's place (its parent is this place)."""
+    place_id, family = summary.key[0], summary.key[1]
+    return any(draft.key[1] == family and not draft.summary and gaz.places[draft.key[0]].parent == place_id
+               for draft in drafts)
 
 
 def _refers_back(tokens: tuple[Token, ...], trigger: tuple[int, int, str]) -> bool:

@@ -84,10 +84,15 @@ def spot_places(sentence: Sentence, gaz: Gazetteer) -> list[PlaceMention]:
     """Every place named in the sentence, longest phrase first, with its context flags."""
     tokens = sentence.tokens
     generic = phrase_set("generic")
+    outlets = phrase_set("outlets")
     mentions: list[PlaceMention] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        outlet = outlets.match_at(tokens, index)
+        if outlet:
+            index += outlet[0]  # "شبكة دير الزور 24" is a news outlet
+            continue
         if token.is_punct or generic.match_at(tokens, index) and not _starts_name(tokens, index, gaz):
             index += 1
             continue
@@ -190,18 +195,20 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
 
 
 def resolve(mention: PlaceMention, gaz: Gazetteer, context_ids: set[str],
-            centre: tuple[float, float] | None) -> PlaceMention:
+            centre: tuple[float, float] | None, next_ids: frozenset[str] = frozenset()) -> PlaceMention:
     """Choose among a mention's candidates and set its coordinates and precision.
 
-    A candidate whose parent is named elsewhere in the article wins; then the
-    one nearest the article's other places; then the gazetteer's order.
+    A candidate whose parent is named right after it ("حي الجمعيات بمدينة
+    البوكمال") wins; then one whose parent is named elsewhere in the article;
+    then the one nearest the article's other places; then the gazetteer's order.
     """
     places = [gaz.places[place_id] for place_id in mention.candidates]
 
     def key(place: Place) -> tuple:
+        parent_next = place.parent in next_ids if place.parent else False
         parent_named = place.parent in context_ids if place.parent else False
         distance = _km(place.lat, place.lon, *centre) if centre else 0.0
-        return (not parent_named, distance)
+        return (not parent_next, not parent_named, distance)
 
     place = min(places, key=key) if len(places) > 1 else places[0]
     precision = place.precision

@@ -87,7 +87,11 @@ def split_sentences(text: str) -> list[Sentence]:
             start = found.end()
         pieces.append(paragraph[start:])
         # A short line without a closing stop is a title, a dateline or a summary line.
-        headline = not paragraph.endswith((".", "!", "?", "؟", ":", "»", "”", '"', "…")) and \
+        # a closing quote ends a sentence only after a stop: 'غارات على "جبل البشري"' is a title
+        closed = paragraph.rstrip("\"”»’'")
+        headline = not (closed.endswith((".", "!", "?", "؟", ":", "…")) or
+                        closed != paragraph and closed.endswith((".", "!", "?", "؟", "…", ":")) or
+                        paragraph.endswith(("»", "”", '"')) and len(paragraph.split()) >= 40) and \
             len(paragraph.split()) < 40
         for piece in pieces:
             piece = piece.strip()
