@@ -60,7 +60,8 @@ def _has(name: str, tokens: Sequence[Token], start: int, end: int) -> bool:
     return phrase_set(name).any_in(tokens, start, end)
 
 
-def _match_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: int) -> list[tuple[str, str]]:
+def _match_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: int,
+                  skeleton: bool = True) -> list[tuple[str, str]]:
     words = [token.norm for token in tokens[start:start + length]]
     generic = phrase_set("generic")
     found = gaz.key_matches(words)
@@ -70,7 +71,7 @@ def _match_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: i
         if kept and len(kept) < len(words) and not generic.match_at(tokens, start + len(words) - 1):
             found = gaz.key_matches(kept)
     latin = not is_arabic(" ".join(words))
-    if not found and latin:
+    if not found and latin and skeleton:
         for key in word_keys([w for w in words if w != "the"]):
             skeleton = latin_skeleton(key)
             if len(skeleton) >= 4:
@@ -101,12 +102,17 @@ def spot_places(sentence: Sentence, gaz: Gazetteer) -> list[PlaceMention]:
             index += 1  # no place name starts with this word: skip the phrase look-ups
             continue
         hit = None
-        for length in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
-            if any(tokens[index + k].is_punct for k in range(length)):
-                continue
-            found = _match_phrase(gaz, tokens, index, length)
-            if found and _acceptable(tokens, index, length, found, gaz):
-                hit = (length, found)
+        # spellings first, consonant skeletons only when no phrase here matches otherwise
+        # ("Ma'adan desert" is Ma'adan in the desert, not the skeleton of "Mayadin desert")
+        for skeleton in (False, True):
+            for length in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
+                if any(tokens[index + k].is_punct for k in range(length)):
+                    continue
+                found = _match_phrase(gaz, tokens, index, length, skeleton)
+                if found and _acceptable(tokens, index, length, found, gaz):
+                    hit = (length, found)
+                    break
+            if hit or is_arabic(token.norm):
                 break
         if hit is None:
             index += 1
