@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -72,10 +73,14 @@ def main() -> None:
     selected = st.session_state.get("selected_incident")
     view = view_from_url(selected)
     drafts = curator.drafts_frame() if editor else None
-    fmap = build_map(shown, view, drafts=drafts, choropleth=district_choropleth(shown))
+    # Centre and zoom stay out of the map's script and st_folium's arguments: either changing
+    # would remount the map and drop a click in flight. The map reads them from the URL itself.
+    fmap = build_map(shown, replace(view, center=None, zoom=None), drafts=drafts,
+                     choropleth=district_choropleth(shown))
     returned = ["last_active_drawing"] + (["last_clicked"] if editor else [])
-    result = st_folium(fmap, key="incident_map", height=MAP_HEIGHT, use_container_width=True,
-                       returned_objects=returned)
+    # A new key when curator mode changes: the component reads returned_objects only when it mounts.
+    result = st_folium(fmap, key="incident_map_curator" if editor else "incident_map", height=MAP_HEIGHT,
+                       use_container_width=True, returned_objects=returned)
     if result and set_area_from_drawing(result.get("last_active_drawing")):
         st.rerun()
 

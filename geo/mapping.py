@@ -344,12 +344,10 @@ def build_map(frame: gpd.GeoDataFrame, view: MapView | None = None, *, drafts: g
         height="100%",
     )
     trim_map_assets(fmap)
+    fit = None
     if view.center is None and len(frame):
-        west, south, east, north = frame.total_bounds
-        if east - west > 0.01 or north - south > 0.01:
-            fmap.fit_bounds([[south, west], [north, east]], padding=(20, 20), max_zoom=12)
-        else:
-            fmap.location = [float(south), float(west)]
+        west, south, east, north = (float(value) for value in frame.total_bounds)
+        fit = [[south, west], [north, east]]
     folium.plugins.Fullscreen(position="topleft").add_to(fmap)
     folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
                                   secondary_length_unit="meters", primary_area_unit="sqkilometers").add_to(fmap)
@@ -368,6 +366,7 @@ def build_map(frame: gpd.GeoDataFrame, view: MapView | None = None, *, drafts: g
         "selected": view.selected_id,
         "precisionCircles": len(frame) <= CIRCLE_LIMIT,
         "syncUrl": view.sync_url,
+        "fit": fit,
         "context": context_geojson(),
         "choropleth": choropleth,
         "drafts": map_payload(drafts, drafts=True) if drafts is not None and len(drafts) else None,

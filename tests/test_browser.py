@@ -141,3 +141,78 @@ def test_shared_url_restores_the_view(server):
                                  ".some(l => l._url && l._url.includes('dark_all'))")
         assert dark_on
         assert page.locator("[data-testid=stMultiSelect]", has_text="Actors").inner_text().count("IRGC") >= 1
+
+
+def test_read_only_app_offers_no_editing(server):
+    with chromium_page() as page:
+        page.goto(server)
+        wait_for_count(page, 19)
+        page.get_by_role("tab", name="Export").wait_for()
+        tabs = [text.strip() for text in page.get_by_role("tab").all_inner_texts()]
+        assert tabs == ["Incidents", "Export"]
+        body = page.locator("body").inner_text()
+        assert "Sign in" not in body and "Curator secret" not in body and "Save" not in body
+
+
+def _choose(page, label: str, value: str) -> None:
+    """Pick a value in a Streamlit selectbox by typing it, as a user would."""
+    box = page.locator("[data-testid=stSelectbox]", has_text=label).first
+    box.click()
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+
+
+def test_curator_adds_an_incident_by_clicking_the_map(tmp_path):
+    require_browser()
+    import difflib
+
+    record = tmp_path / "incidents.yaml"
+    shutil.copy(REPO / "incidents.yaml", record)
+    before = record.read_text("utf-8")
+    env = {"GEO_CACHE_DIR": str(tmp_path / "cache"), "INCIDENT_CURATOR_SECRET": "s3cret-for-tests"}
+    with streamlit_server(record, env=env) as url, chromium_page() as page:
+        page.goto(url)
+        frame = wait_for_count(page, 18)
+        page.get_by_label("Your name").fill("Curator Browser")
+        page.get_by_label("Curator secret").fill("s3cret-for-tests")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_function("() => document.body.innerText.includes('Signed in as')")
+        page.get_by_role("tab", name="Edit").wait_for()
+        page.wait_for_timeout(2000)  # the map remounts once it starts returning clicks
+        frame = wait_for_count(page, 18)
+        # An empty spot of desert south of al-Mayadin, in the map's own coordinates.
+        frame.evaluate("() => window.incidentLayer.map.setView([34.80, 40.60], 11, {animate: false})")
+        page.wait_for_timeout(800)
+        point = frame.evaluate("() => { const m = window.incidentLayer.map; const p = m.latLngToContainerPoint([34.80, 40.60]);"
+                               " const r = m.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }")
+        box = frame.frame_element().bounding_box()
+        page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+        page.wait_for_timeout(2000)
+        page.screenshot(path=str(ARTIFACTS / "curator-click.png"), full_page=True)
+        page.get_by_role("tab", name="Edit").click()
+        page.wait_for_function("() => document.body.innerText.includes('Map click: 34.8')", timeout=20000)
+        page.get_by_role("button", name="New incident at the clicked point").click()
+        page.wait_for_selector("text=New incident", timeout=20000)
+        _choose(page, "Event type", "Battles")
+        _choose(page, "Sub-event type", "Armed clash")
+        _choose(page, "Actor 1 (acted)", "SDF")
+        page.get_by_label("Place (as the source names it)").fill("بادية الميادين")
+        page.get_by_label("Description").fill("Clash in the desert south of al-Mayadin.")
+        page.get_by_label("Publisher").first.fill("Browser Test")
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_function("() => document.body.innerText.includes('Saved')", timeout=30000)
+        page.screenshot(path=str(ARTIFACTS / "curator-saved.png"))
+    after = record.read_text("utf-8")
+    diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))
+    removed = [line for line in diff if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+    assert removed == []
+    assert sum(line.startswith("- id:") for line in added) == 1
+    text = "\n".join(added)
+    import re
+
+    lat = float(re.search(r"^  lat: ([\d.]+)$", text, re.M).group(1))
+    lon = float(re.search(r"^  lon: ([\d.]+)$", text, re.M).group(1))
+    assert abs(lat - 34.80) < 0.01 and abs(lon - 40.60) < 0.01, (lat, lon)
+    assert "name: SDF" in text and "بادية الميادين" in text
+    assert "last_edited_by: Curator Browser" in text

@@ -262,6 +262,38 @@
 
   function currentUrl() { return topWindow().location.href; }
 
+  /* The view the page URL holds (a shared link, or the view before a redraw), or null. */
+  function urlView() {
+    var win = topWindow();
+    try {
+      var params = new URL(win.location.href).searchParams;
+      var lat = parseFloat(params.get("lat")), lon = parseFloat(params.get("lon")), zoom = parseInt(params.get("zoom"), 10);
+      if (isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
+        return { center: [lat, lon], zoom: isFinite(zoom) && zoom >= 1 && zoom <= 19 ? zoom : null };
+      }
+    } catch (e) { /* no readable URL */ }
+    return null;
+  }
+
+  /* Start from the URL's view, else fit the incidents; hold it while the host sizes the frame. */
+  function initialView(map, options) {
+    var fromUrl = options.syncUrl !== false ? urlView() : null;
+    function apply() {
+      if (fromUrl) map.setView(fromUrl.center, fromUrl.zoom || map.getZoom(), { animate: false });
+      else if (options.fit) {
+        var bounds = L.latLngBounds(options.fit);
+        if (bounds.getNorth() - bounds.getSouth() < 0.01 && bounds.getEast() - bounds.getWest() < 0.01) {
+          map.setView(bounds.getCenter(), 12, { animate: false });
+        } else {
+          map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12, animate: false });
+        }
+      }
+    }
+    apply();
+    var settleUntil = Date.now() + 3000;
+    map.on("resize", function () { if (Date.now() < settleUntil) apply(); });
+  }
+
   /* Keep the map's centre, zoom and base layer in the page URL so a copied link restores them. */
   function syncView(map, baseLayers) {
     var win = topWindow();
@@ -377,6 +409,7 @@
     if (options.legend !== false) legendControl(payload, layer.counts).addTo(map);
     if (options.timeline !== false && layer.data.n > 0) playControl(layer).addTo(map);
     if (options.copyLink !== false) linkControl().addTo(map);
+    initialView(map, options);
     if (options.syncUrl !== false) syncView(map, options.baseLayerKeys || {});
     map.getContainer().setAttribute("data-incident-count", String(layer.data.n));
     window.incidentLayer = layer;
