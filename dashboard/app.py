@@ -12,11 +12,13 @@ from streamlit_folium import st_folium
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from any folder without installing
 
 from dashboard import curator  # noqa: E402
-from dashboard.data import load_record, record_path  # noqa: E402
+from dashboard.data import database_url, load_from_database, load_record, record_path  # noqa: E402
 from dashboard.export_panel import export_panel  # noqa: E402
 from dashboard.panels import area_panel, headline_panel, problems_panel, table_panel, timeline_panel  # noqa: E402
 from dashboard.sidebar import set_area_from_drawing, sidebar_filter  # noqa: E402
 from geo.errors import GeoError  # noqa: E402
+from geo.frame import empty_frame  # noqa: E402
+from geo.stores.urls import redact  # noqa: E402
 from geo.filters import apply_filter, describe  # noqa: E402
 from geo.mapping import MapView, basemaps, build_map, district_choropleth  # noqa: E402
 
@@ -48,24 +50,34 @@ def view_from_url(selected_id: str | None) -> MapView:
     )
 
 
-def main() -> None:
-    st.set_page_config(page_title="Incident map", layout="wide")
-    path = record_path()
+def load(db_url: str | None, path: Path):
+    """The filter, the whole record (YAML) or the filtered rows (database), and load problems."""
     try:
+        if db_url:
+            flt = sidebar_filter(empty_frame())
+            shown, problems = load_from_database(db_url, flt)
+            return flt, shown, shown, problems
         frame, problems = load_record(path)
     except (GeoError, OSError) as err:
         st.error(f"The incident record could not be loaded: {err}")
         st.stop()
+    flt = sidebar_filter(frame)
+    return flt, frame, apply_filter(frame, flt), problems
+
+
+def main() -> None:
+    st.set_page_config(page_title="Incident map", layout="wide")
+    db_url, path = database_url(), record_path()
+    source = redact(db_url) if db_url else path.name
     curator.sign_in_panel()
     editor = curator.curator_name()
-    flt = sidebar_filter(frame)
-    shown = apply_filter(frame, flt)
+    flt, frame, shown, problems = load(db_url, path)
 
     st.title("Incident map")
-    st.caption(f"{path.name} · {describe(flt)}" + (f" · curator: {editor}" if editor else ""))
+    st.caption(f"{source} · {describe(flt)}" + (f" · curator: {editor}" if editor else ""))
     if "flash" in st.session_state:
         st.success(st.session_state.pop("flash"))
-    problems_panel(problems, str(path))
+    problems_panel(problems, source)
     headline_panel(shown)
     if len(shown) == 0:
         st.info("No incidents match these filters. Widen the period or clear some filters in the sidebar.")
@@ -101,7 +113,7 @@ def main() -> None:
     with tabs["Export"]:
         export_panel(frame, flt, view)
     if editor:
-        store_url = str(path)
+        store_url = db_url or str(path)
         with tabs["Edit"]:
             curator.editor_panel(store_url, frame, (result or {}).get("last_clicked"))
         with tabs["Review drafts"]:

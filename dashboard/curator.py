@@ -142,7 +142,7 @@ def editor_panel(store_url: str, frame: pd.DataFrame, clicked: dict | None) -> N
         if clicked:
             st.caption(f"Map click: {clicked['lat']:.5f}, {clicked['lng']:.5f}")
         if st.button("New incident at the clicked point", key="editor_new_click", disabled=not clicked):
-            _load_into_form({"lat": round(clicked["lat"], 5), "lon": round(clicked["lng"], 5)}, store.version, None)
+            _load_into_form({"lat": round(clicked["lat"], 5), "lon": round(clicked["lng"], 5)}, None, None)
             st.rerun()
     with start_cols[2]:
         _gazetteer_start(store)
@@ -167,7 +167,7 @@ def _gazetteer_start(store) -> None:
         place = matches[index].place
         _load_into_form({"lat": place.lat, "lon": place.lon, "place": place.name_ar or place.name_en,
                          "gazetteer_id": place.id, "geo_precision": place.precision,
-                         "governorate": place.governorate, "district": place.district}, store.version, None)
+                         "governorate": place.governorate, "district": place.district}, None, None)
         st.rerun()
 
 
@@ -251,10 +251,10 @@ def _save(store, frame: pd.DataFrame, curator: str, allow_duplicate: bool, disti
         return
     base = st.session_state.get("editor_base_version")
     try:
-        if editing:
-            store.update(record, base, curator)
-        else:
-            store.add(record, curator, base)
+        if not editing and not record.get("id"):
+            record = {"id": store.next_id(str(record.get("date") or "")), **record}
+        # New incidents are added to the record as it is now; edits must start from its current version.
+        store.save(record, base if editing else None, curator)
     except ConflictError as err:
         st.error(f"Not saved: {err} Your edit is kept in this form; reload the record to see the other change.")
         if err.diff:
@@ -330,7 +330,7 @@ def review_panel(store_url: str, frame: pd.DataFrame) -> None:
     if actions[0].button("Accept (edit first)", key="review_accept"):
         values = form_from_record({**draft, "status": "weak"})
         values.pop("id", None)
-        _load_into_form(values, open_store(store_url).version, None)
+        _load_into_form(values, None, None)
         _drop_draft(index)
         st.session_state["flash"] = "Draft loaded into the editor: check it, then save."
         st.rerun()
@@ -383,7 +383,7 @@ def _merge_draft(store, target: str, draft: dict, curator: str, index: int) -> N
     existing, version = found
     merged = {**merge(existing, draft), "id": target}
     try:
-        store.update(merged, version, curator)
+        store.save(merged, version, curator)
     except GeoError as err:
         st.error(f"Not merged: {err}")
         return

@@ -10,18 +10,35 @@ from pathlib import Path
 import streamlit as st
 
 from geo.errors import GeoError, Problem
+from geo.filters import IncidentFilter
+from geo.stores import open_store
 from geo.records import read_incidents
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def record_path() -> Path:
-    """The incident file: `-- --file PATH`, else $INCIDENTS_FILE, else the bundled incidents.yaml."""
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--file")
+    parser.add_argument("--db")
     args, _ = parser.parse_known_args(sys.argv[1:])
-    chosen = args.file or os.environ.get("INCIDENTS_FILE")
+    return args
+
+
+def record_path() -> Path:
+    """The incident file: `-- --file PATH`, else $INCIDENTS_FILE, else the bundled incidents.yaml."""
+    chosen = _arguments().file or os.environ.get("INCIDENTS_FILE")
     return Path(chosen) if chosen else REPO_ROOT / "incidents.yaml"
+
+
+def database_url() -> str | None:
+    """The PostgreSQL store when configured: `-- --db URL` or $INCIDENTS_DB_URL."""
+    return _arguments().db or os.environ.get("INCIDENTS_DB_URL") or None
+
+
+def load_from_database(url: str, flt: IncidentFilter):
+    """Only the incidents matching the filter leave the database (the filter runs in SQL)."""
+    return open_store(url).load(flt)
 
 
 def file_signature(path: Path) -> tuple[str, int, int]:

@@ -13,6 +13,8 @@ saved first. Deleted ids are kept in ``deleted_incidents`` and never reused.
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Iterator
@@ -217,6 +219,18 @@ class PostgisStore:
             return None
         record = _row_to_record(row)
         return record_to_raw(record), str(row[-1])
+
+    def next_id(self, date: str, prefix: str = "dez") -> str:
+        """A new id ``PREFIX-YYYY-MM-DD-NNN`` never used by a live or deleted incident."""
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or ""):
+            raise StoreError(f"date {date!r} is not YYYY-MM-DD — give the incident's date before asking for an id")
+        pattern = f"{prefix}-{date}-%"
+        query = ("SELECT id FROM incidents WHERE id LIKE %(p)s UNION ALL "
+                 "SELECT id FROM deleted_incidents WHERE id LIKE %(p)s")
+        with self._errors("choosing a new id"):
+            taken = [row[0] for row in self._connection().execute(query, {"p": pattern}).fetchall()]
+        serials = [int(ident.rsplit("-", 1)[1]) for ident in taken if ident.rsplit("-", 1)[1].isdigit()]
+        return f"{prefix}-{date}-{max(serials, default=0) + 1:03d}"
 
     # Writing
 

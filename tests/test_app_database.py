@@ -1,0 +1,49 @@
+"""The dashboard on the PostgreSQL/PostGIS store: filters run in SQL, edits are versioned, outages are messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.records import parse_incidents
+from geo.stores.postgis import PostgisStore
+
+pytestmark = pytest.mark.postgres
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def database(pg_url, monkeypatch):
+    store = PostgisStore(pg_url)
+    store.init()
+    records, problems = parse_incidents((REPO / "incidents.yaml").read_bytes(), "incidents.yaml")
+    assert not problems
+    store.upsert(records)
+    monkeypatch.setenv("INCIDENTS_DB_URL", pg_url)
+    monkeypatch.delenv("INCIDENT_CURATOR_SECRET", raising=False)
+    return store
+
+
+def metric(test: AppTest, label: str) -> str:
+    return next(m.value for m in test.metric if m.label.startswith(label))
+
+
+def test_dashboard_reads_and_filters_the_database(database):
+    test = AppTest.from_file(APP, default_timeout=60).run()
+    assert not test.exception, test.exception
+    assert metric(test, "Incidents") == "18"
+    test.multiselect(key="actor").select("IRGC").run()
+    assert metric(test, "Incidents") == "8"
+    assert "postgresql://" in test.caption[0].value and "IRGC" in test.caption[0].value
+
+
+def test_unreachable_database_is_a_message(monkeypatch):
+    monkeypatch.setenv("INCIDENTS_DB_URL", "postgresql://nobody:secret@127.0.0.1:1/none")
+    test = AppTest.from_file(APP, default_timeout=60).run()
+    assert not test.exception
+    message = test.error[0].value
+    assert "cannot connect to the incident database" in message and "secret" not in message
