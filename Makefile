@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FILE ?= incidents.yaml
 
-.PHONY: run test lint bench validate
+.PHONY: run test lint bench validate fmt
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -19,7 +19,19 @@ test: $(VENV)/.installed
 
 validate: $(VENV)/.installed
 	$(PY) -m geo validate $(FILE)
+	$(PY) -m geo fmt --check $(FILE)
 
+fmt: $(VENV)/.installed
+	$(PY) -m geo fmt $(FILE)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check geo dashboard bench tests
+
+# Benchmarks print tables comparing against the naive approach; SIZES shortens them.
+SIZES ?= 1000,10000,100000
 bench: $(VENV)/.installed
-	$(PY) -m bench.loading
-	$(PY) -m bench.mapping
+	$(PY) -m bench.loading --sizes $(SIZES)
+	$(PY) -m bench.mapping --sizes $(SIZES)
+	$(PY) -m bench.export --sizes $(SIZES)
+	$(PY) -m bench.extraction
+	$(PY) -m bench.postgis

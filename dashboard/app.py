@@ -16,11 +16,17 @@ from dashboard.data import database_url, load_from_database, load_record, record
 from dashboard.export_panel import export_panel  # noqa: E402
 from dashboard.panels import area_panel, headline_panel, problems_panel, table_panel, timeline_panel  # noqa: E402
 from dashboard.sidebar import set_area_from_drawing, sidebar_filter  # noqa: E402
-from geo.errors import GeoError  # noqa: E402
-from geo.frame import empty_frame  # noqa: E402
-from geo.stores.urls import redact  # noqa: E402
-from geo.filters import apply_filter, describe  # noqa: E402
-from geo.mapping import MapView, basemaps, build_map, district_choropleth  # noqa: E402
+from geo import (
+    GeoError,
+    MapView,
+    apply_filter,
+    basemaps,
+    build_map,
+    describe,
+    district_choropleth,
+    empty_frame,
+    redact,
+)  # noqa: E402
 
 MAP_HEIGHT = 620
 

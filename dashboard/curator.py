@@ -15,17 +15,27 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.actors import registry
-from geo.duplicates import distinct_pairs, duplicates_of, merge
-from geo.editing import form_from_record, record_from_form
-from geo.errors import ConflictError, GeoError, RecordError
-from geo.extraction.articles import decode_article
-from geo.extraction.extract import extract_article
-from geo.frame import records_to_frame
-from geo.gazetteer import lookup
-from geo.schema import attributions, event_types, fields, quantity_qualifiers
-from geo.stores import open_store
-from geo.validation import validate_incidents
+from geo import (
+    ConflictError,
+    GeoError,
+    RecordError,
+    attributions,
+    decode_article,
+    distinct_pairs,
+    duplicates_of,
+    event_types,
+    extract_article,
+    fields,
+    form_from_record,
+    lookup,
+    merge,
+    open_store,
+    quantity_qualifiers,
+    record_from_form,
+    records_to_frame,
+    registry,
+    validate_incidents,
+)
 
 MAX_SOURCES = 5
 

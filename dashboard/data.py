@@ -9,10 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo.errors import GeoError, Problem
-from geo.filters import IncidentFilter
-from geo.stores import open_store
-from geo.records import read_incidents
+from geo import GeoError, IncidentFilter, Problem, open_store, read_incidents
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,10 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from geo.errors import ExportError
-from geo.export import FORMATS, MEDIA_TYPES, export_bytes
-from geo.filters import IncidentFilter
-from geo.mapping import MapView
+from geo import FORMATS, MEDIA_TYPES, ExportError, IncidentFilter, MapView, export_bytes
 
 LABELS = {"png": "PNG snapshot", "pdf": "PDF snapshot", "html": "Interactive HTML", "gif": "Timeline GIF",
           "geojson": "GeoJSON", "csv": "CSV", "kml": "KML (Google Earth)", "gpkg": "GeoPackage"}

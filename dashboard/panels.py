@@ -6,9 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.actors import registry
-from geo.errors import Problem
-from geo.summaries import area_counts, headline, timeline_counts
+from geo import Problem, area_counts, headline, registry, timeline_counts
 
 TABLE_COLUMNS = ["id", "date", "event_type", "sub_event_type", "actor1", "actor2", "place", "geo_precision",
                  "district", "fatalities", "injuries", "status", "description"]

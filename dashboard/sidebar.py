@@ -7,10 +7,16 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from geo.actors import registry
-from geo.areas import decode_area, encode_area
-from geo.filters import ROLES, IncidentFilter
-from geo.schema import PRECISION_RADIUS_KM, event_types, fields
+from geo import (
+    PRECISION_RADIUS_KM,
+    ROLES,
+    IncidentFilter,
+    decode_area,
+    encode_area,
+    event_types,
+    fields,
+    registry,
+)
 
 PERIODS = {"All": None, "Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30, "Custom": "custom"}
 

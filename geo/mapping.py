@@ -23,8 +23,16 @@ from jinja2 import Template
 
 from geo.actors import registry
 from geo.offline import make_offline, own_asset_uri, trim_map_assets
-from geo.schema import (DATA_DIR, PRECISION_RADIUS_KM, attributions, event_types, fields, quantity_qualifiers,
-                        read_data_file, region)
+from geo.schema import (
+    DATA_DIR,
+    PRECISION_RADIUS_KM,
+    attributions,
+    event_types,
+    fields,
+    quantity_qualifiers,
+    read_data_file,
+    region,
+)
 
 PRECISIONS = tuple(PRECISION_RADIUS_KM)
 # Above this many incidents, popups carry the summary fields only; the full
@@ -272,12 +280,18 @@ class IncidentLayer(JSCSSMixin):
       interactive: false,
       style: function (f) {
         var kind = f.properties.kind;
-        if (kind === "river" || kind === "lake") return {color: "#4a90c8", weight: kind === "river" ? 2 : 1, fillColor: "#9cc6e8", fillOpacity: 0.6};
+        if (kind === "river" || kind === "lake") {
+          return {color: "#4a90c8", weight: kind === "river" ? 2 : 1, fillColor: "#9cc6e8", fillOpacity: 0.6};
+        }
         return {color: "#777", weight: 1.2, dashArray: "5 3", fill: false};
       },
       pointToLayer: function (f, latlng) {
         var marker = L.circleMarker(latlng, {radius: 2.5, color: "#333", weight: 1, fillOpacity: 1, interactive: false});
-        if ((f.properties.rank || 3) <= 2) marker.bindTooltip(f.properties.name_en || "", {permanent: true, direction: "right", className: "context-label", offset: [4, 0]});
+        if ((f.properties.rank || 3) <= 2) {
+          var name = document.createElement("span");
+          name.textContent = f.properties.name_en || "";
+          marker.bindTooltip(name, {permanent: true, direction: "right", className: "context-label", offset: [4, 0]});
+        }
         return marker;
       }
     });
@@ -285,10 +299,18 @@ class IncidentLayer(JSCSSMixin):
     options.extraOverlays.push(["Borders, rivers, towns (offline)", context]);
   }
   if (options.choropleth) {
-    var maxCount = Math.max.apply(null, options.choropleth.features.map(function (f) { return f.properties.count; }).concat([1]));
+    var counts = options.choropleth.features.map(function (f) { return f.properties.count; });
+    var maxCount = Math.max.apply(null, counts.concat([1]));
     var choro = L.geoJSON(options.choropleth, {
-      style: function (f) { var t = f.properties.count / maxCount; return {color: "#555", weight: 1, fillColor: "#b30000", fillOpacity: 0.05 + 0.55 * t}; },
-      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name + ": " + f.properties.count + " incidents"); }
+      style: function (f) {
+        var share = f.properties.count / maxCount;
+        return {color: "#555", weight: 1, fillColor: "#b30000", fillOpacity: 0.05 + 0.55 * share};
+      },
+      onEachFeature: function (f, layer) {
+        var label = document.createElement("span");  // text node: boundary files may come from elsewhere
+        label.textContent = f.properties.name + ": " + f.properties.count + " incidents";
+        layer.bindTooltip(label);
+      }
     });
     options.extraOverlays.push(["Incidents per district", choro]);
   }

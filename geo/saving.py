@@ -72,7 +72,7 @@ def stamp(record: dict, editor: str, when: dt.datetime | None = None) -> dict:
     """A copy of the record with ``last_edited_by`` and ``last_edited_at`` (UTC, ISO 8601) set."""
     if not isinstance(editor, str) or not editor.strip():
         raise StoreError("an edit needs the curator's name (last_edited_by) — sign in or give --editor")
-    when = (when or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    when = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     return {**record, "last_edited_by": editor.strip(), "last_edited_at": when.isoformat(timespec="seconds")}
 
 
@@ -180,7 +180,7 @@ def backup(path: Path, content: bytes) -> Path:
     folder = path.parent / BACKUP_DIR
     try:
         folder.mkdir(exist_ok=True)
-        when = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        when = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         target = folder / f"{path.name}.{when}"
         atomic_write(target, content)
     except OSError as err:

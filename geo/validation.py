@@ -245,8 +245,8 @@ def validate_incident(raw: object, path: str, actors: ActorRegistry | None = Non
                               "each list item starts with `- id: ...` followed by its fields")]
     check = _Checker(raw, path, actors or registry())
     spec = fields()
-    for key in getattr(raw, "duplicate_keys", []):
-        check.failed = True
+    if getattr(raw, "duplicate_keys", []):
+        check.failed = True  # already reported by the reader, with both lines
     unknown = [key for key in raw if key not in spec]
     for key in unknown:
         check.error(key, "unknown field", _suggest(key, spec) or "see the data format in README.md")

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
-from tests.browser import (ARTIFACTS, REPO, chromium_page, headline, map_frame, open_popup, require_browser,
-                           streamlit_server, wait_for_count)
+from tests.browser import (
+    ARTIFACTS,
+    REPO,
+    chromium_page,
+    headline,
+    map_frame,
+    open_popup,
+    require_browser,
+    streamlit_server,
+    wait_for_count,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from geo.cli import main
+from geo.errors import GeoError
 from geo.gazetteer import GazetteerError, Place, load_gazetteer, lookup, place_from_dict, read_places
 from geo.geonames import import_geonames, parse_line
-from geo.errors import GeoError
 
 SAMPLE = Path(__file__).parent / "data" / "geonames_sample.txt"
 CURATED = Path(__file__).parents[1] / "geo" / "data" / "gazetteer.yaml"

@@ -194,7 +194,8 @@ def test_fuzz_loader_never_raises_unexpectedly(text):
 @given(st.dictionaries(st.sampled_from(["id", "date", "lat", "lon", "actor1", "sources", "fatalities", "status",
                                         "event_type", "tags", "time", "place"]),
                        st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), st.text(max_size=8),
-                                 st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)),
+                                 st.lists(st.integers(), max_size=3),
+                                 st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)),
                        max_size=12))
 def test_fuzz_validator_with_wrong_types(fields):
     import json

@@ -10,8 +10,7 @@ import pytest
 
 import geo
 from geo.filters import IncidentFilter, apply_filter
-from geo.mapping import (DETAIL_LIMIT, MapView, build_map, map_html, map_payload, payload_field, payload_ids,
-                         script_json)
+from geo.mapping import DETAIL_LIMIT, MapView, build_map, map_html, map_payload, payload_field, payload_ids, script_json
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -148,14 +148,14 @@ def test_store_edits_record_last_edited_by_and_at(record_file: Path) -> None:
     store = YamlStore(record_file)
     record, version = store.get("dez-2022-08-25-003")
     record["status"] = "fair"
-    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     store.update(record, version, "alice")
 
     saved, _ = store.get("dez-2022-08-25-003")
     assert saved["last_edited_by"] == "alice"
     edited_at = dt.datetime.fromisoformat(saved["last_edited_at"])
     assert edited_at.utcoffset() == dt.timedelta(0)
-    assert before <= edited_at <= dt.datetime.now(dt.timezone.utc)
+    assert before <= edited_at <= dt.datetime.now(dt.UTC)
     records, problems = parse_incidents(record_file.read_bytes(), str(record_file))
     assert problems == []
     assert next(r for r in records if r["id"] == "dez-2022-08-25-003")["last_edited_by"] == "alice"

@@ -89,7 +89,7 @@ def _push(args) -> int:
 def _pull(args) -> int:
     store = open_database(args)
     total = store.count()  # reaches the server before the output file is touched
-    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     header = (f"The incident record, pulled from {store.safe_url} at {stamp}.\n"
               "Field reference: README.md, \"Data format\". Check: python -m geo validate")
     count = write_incidents(args.file, (record_to_raw(record) for record in store.iter_records()), header)

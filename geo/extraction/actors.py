@@ -10,7 +10,7 @@ from functools import cache
 from geo.actors import registry
 from geo.extraction.cues import PhraseSet, cues, phrase_set
 from geo.extraction.sentences import Token
-from geo.textnorm import is_arabic, normalise
+from geo.textnorm import is_arabic
 
 MAX_WORDS = 8
 
@@ -239,7 +239,7 @@ def _between_pairs(tokens: Sequence[Token], mentions: list[ActorMention]) -> dic
     """"اشتباكات بين X و Y" / "clashes between X and Y": X acts, Y is acted on (by mention start)."""
     between = phrase_set("roles", "between")
     pairs: dict[int, str] = {}
-    for index, token in enumerate(tokens):
+    for index in range(len(tokens)):
         if not between.match_at(tokens, index):
             continue
         after = [m for m in mentions if index < m.start <= index + 4]

@@ -99,7 +99,7 @@ def _month_only(tokens: Sequence[Token], published: dt.date | None) -> dt.date |
         if not hit:
             continue
         token = tokens[index]
-        if not token.is_capitalised and not token.norm[:1].isalpha() is False and not any(
+        if not token.is_capitalised and token.norm[:1].isalpha() is not False and not any(
                 "\u0600" <= ch <= "\u06ff" for ch in token.norm):
             continue
         before = tokens[index - 1].norm if index else ""
@@ -134,7 +134,7 @@ def find_date(tokens: Sequence[Token], published: dt.date | None, previous: Date
         return DateCue(previous.date + dt.timedelta(days=1), previous.precision, "next_day")
     if published is None:
         return None
-    relative = [hit for hit in sets["relative"].find(tokens)]
+    relative = list(sets["relative"].find(tokens))
     weekday_hits = [hit for hit in sets["weekdays"].find(tokens) if _is_weekday_use(tokens, hit[0])]
     if weekday_hits:
         weekday = weekday_hits[0][2]

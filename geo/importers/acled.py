@@ -274,6 +274,6 @@ def _timestamp(text: str) -> str | None:
     if not text:
         return None
     try:
-        return dt.datetime.fromtimestamp(int(text), dt.timezone.utc).isoformat()
+        return dt.datetime.fromtimestamp(int(text), dt.UTC).isoformat()
     except (ValueError, OverflowError, OSError):
         raise _RowError("timestamp", "not a Unix timestamp (seconds)") from None

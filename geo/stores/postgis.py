@@ -13,10 +13,9 @@ saved first. Deleted ids are kept in ``deleted_incidents`` and never reused.
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -247,7 +246,7 @@ class PostgisStore:
         """
         raw = dict(record)
         raw["last_edited_by"] = editor
-        raw["last_edited_at"] = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+        raw["last_edited_at"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         clean, problems = validate_incident(raw, self.safe_url)
         errors = [problem for problem in problems if problem.severity == "error"]
         if clean is None or errors:
