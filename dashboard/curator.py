@@ -276,9 +276,7 @@ def _save(store, frame: pd.DataFrame, curator: str, allow_duplicate: bool, disti
     except GeoError as err:
         st.error(f"Not saved: {err}")
         return
-    st.session_state["editor_loaded"] = False
-    st.session_state["flash"] = f"Saved {record.get('id') or 'the new incident'} as {curator}."
-    st.rerun()
+    _written(f"Saved {record.get('id') or 'the new incident'} as {curator}.")
 
 
 def _delete(store, incident_id: str) -> None:
@@ -288,8 +286,13 @@ def _delete(store, incident_id: str) -> None:
     except GeoError as err:
         st.error(f"Not deleted: {err}")
         return
+    _written(f"Deleted {incident_id}; its id is retired.")
+
+
+def _written(message: str) -> None:
+    """Close the editor and say what was written, on the next run's page."""
     st.session_state["editor_loaded"] = False
-    st.session_state["flash"] = f"Deleted {incident_id}; its id is retired."
+    st.session_state["flash"] = message
     st.rerun()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,3 +91,21 @@ def open_counted(path: str | Path) -> tuple[io.TextIOWrapper, CountingReader, in
     counter = CountingReader(raw)
     text = io.TextIOWrapper(io.BufferedReader(counter, 1 << 20), encoding="utf-8-sig", newline="")
     return text, counter, path.stat().st_size
+
+
+def imported_records(items: Iterable[tuple[int, object]], counter: CountingReader, size: int, desc: str,
+                     progress: bool, report: ImportReport,
+                     convert: Callable[[object, int], dict | None]) -> Iterator[dict]:
+    """Convert numbered rows or features into records under one byte-progress bar, counting them in the report."""
+    from tqdm import tqdm
+
+    with tqdm(total=size, unit="B", unit_scale=True, desc=desc, disable=not progress, mininterval=0.5) as bar:
+        for number, item in items:
+            report.rows += 1
+            record = convert(item, number)
+            if record is not None:
+                report.imported += 1
+                yield record
+            if number % 2000 == 0:
+                bar.update(counter.count - bar.n)
+        bar.update(counter.count - bar.n)

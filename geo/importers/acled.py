@@ -41,7 +41,7 @@ from pathlib import Path
 
 from geo.actors import registry
 from geo.errors import GeoError
-from geo.importers import ImportReport, RowProblem, open_counted
+from geo.importers import ImportReport, RowProblem, imported_records, open_counted
 from geo.validation import validate_incident
 
 COLUMNS = (
@@ -131,19 +131,9 @@ def read_acled(path: str | Path, report: ImportReport, progress: bool = True) ->
         if missing:
             raise GeoError(f"{path}: not an ACLED export — the header lacks {', '.join(missing)} "
                            f"(expected ACLED's columns: {', '.join(COLUMNS)})")
-        from tqdm import tqdm
-
-        with tqdm(total=size, unit="B", unit_scale=True, desc="ACLED import", disable=not progress,
-                  mininterval=0.5) as bar:
-            for number, row in enumerate(reader, start=2):  # spreadsheet numbering: the header is row 1
-                report.rows += 1
-                record = _import_row(row, number, report, str(path))
-                if record is not None:
-                    report.imported += 1
-                    yield record
-                if number % 2000 == 0:
-                    bar.update(counter.count - bar.n)
-            bar.update(counter.count - bar.n)
+        rows = enumerate(reader, start=2)  # spreadsheet numbering: the header is row 1
+        yield from imported_records(rows, counter, size, "ACLED import", progress, report,
+                                    lambda row, number: _import_row(row, number, report, str(path)))
 
 
 def _import_row(row: dict, number: int, report: ImportReport, path: str) -> dict | None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from geo.errors import GeoError
-from geo.importers import ImportReport, RowProblem, open_counted
+from geo.importers import ImportReport, RowProblem, imported_records, open_counted
 from geo.validation import validate_incident
 
 CHUNK = 1 << 20
@@ -116,20 +116,11 @@ def read_geojson(path: str | Path, report: ImportReport, progress: bool = True) 
     progress : bool
         Show a tqdm progress bar (bytes of the file) on stderr.
     """
-    from tqdm import tqdm
-
     text, counter, size = open_counted(path)
-    with text, tqdm(total=size, unit="B", unit_scale=True, desc="GeoJSON import", disable=not progress,
-                    mininterval=0.5) as bar:
-        for number, feature in enumerate(iter_features(path, _Stream(text, str(path))), start=1):
-            report.rows += 1
-            record = _import_feature(feature, number, report, str(path))
-            if record is not None:
-                report.imported += 1
-                yield record
-            if number % 2000 == 0:
-                bar.update(counter.count - bar.n)
-        bar.update(counter.count - bar.n)
+    with text:
+        features = enumerate(iter_features(path, _Stream(text, str(path))), start=1)
+        yield from imported_records(features, counter, size, "GeoJSON import", progress, report,
+                                    lambda feature, number: _import_feature(feature, number, report, str(path)))
 
 
 def _import_feature(feature: object, number: int, report: ImportReport, path: str) -> dict | None:
