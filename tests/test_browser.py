@@ -224,3 +224,22 @@ def test_curator_adds_an_incident_by_clicking_the_map(tmp_path):
     assert abs(lat - 34.80) < 0.01 and abs(lon - 40.60) < 0.01, (lat, lon)
     assert "name: SDF" in text and "بادية الميادين" in text
     assert "last_edited_by: Curator Browser" in text
+
+
+def test_selected_incident_is_centred_with_its_popup_open(tmp_path):
+    require_browser()
+    import geo
+    from geo.mapping import MapView, build_map, map_html
+
+    frame = geo.load_incidents(REPO / "incidents.yaml")
+    page_path = tmp_path / "map.html"
+    chosen = "dez-2022-08-25-012"
+    page_path.write_text(map_html(build_map(frame, MapView(selected_id=chosen, sync_url=False))), "utf-8")
+    with chromium_page() as page:
+        page.goto(page_path.as_uri())
+        page.wait_for_selector(f".incident-popup[data-id='{chosen}']", timeout=15000)
+        page.wait_for_timeout(3500)  # past the first-resize hold: the selection must stick
+        assert page.locator(f".incident-popup[data-id='{chosen}']").count() == 1
+        centre = page.evaluate("() => { const c = window.incidentLayer.map.getCenter(); return [c.lat, c.lng]; }")
+        row = frame.set_index("id").loc[chosen]
+        assert abs(centre[0] - row["lat"]) < 0.05 and abs(centre[1] - row["lon"]) < 0.05

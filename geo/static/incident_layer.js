@@ -275,10 +275,16 @@
     return null;
   }
 
-  /* Start from the URL's view, else fit the incidents; hold it while the host sizes the frame. */
-  function initialView(map, options) {
+  /* Start from the selected incident, else the URL's view, else fit the incidents; hold it while the
+     host sizes the frame. */
+  function initialView(map, options, layer) {
     var fromUrl = options.syncUrl !== false ? urlView() : null;
     function apply() {
+      if (options.selected && layer.data.ids.indexOf(options.selected) >= 0) {
+        // after the cluster group has taken its markers (it does so once it is on the map)
+        setTimeout(function () { layer.select(options.selected); }, 100);
+        return;
+      }
       if (fromUrl) map.setView(fromUrl.center, fromUrl.zoom || map.getZoom(), { animate: false });
       else if (options.fit) {
         var bounds = L.latLngBounds(options.fit);
@@ -380,8 +386,10 @@
     var index = this.data.ids.indexOf(id);
     if (index < 0) return false;
     var marker = this.markers[index], map = this.map;
-    var open = function () { marker.openPopup(); };
-    if (this.cluster.zoomToShowLayer) this.cluster.zoomToShowLayer(marker, open);
+    var opened = false;
+    var open = function () { if (!opened) { opened = true; marker.openPopup(); } };
+    // zoomToShowLayer skips its callback when the marker needs no zoom change; open it anyway.
+    if (this.cluster.zoomToShowLayer) { this.cluster.zoomToShowLayer(marker, open); setTimeout(open, 700); }
     else { map.setView(marker.getLatLng(), Math.max(map.getZoom(), 12)); open(); }
     return true;
   };
@@ -409,11 +417,10 @@
     if (options.legend !== false) legendControl(payload, layer.counts).addTo(map);
     if (options.timeline !== false && layer.data.n > 0) playControl(layer).addTo(map);
     if (options.copyLink !== false) linkControl().addTo(map);
-    initialView(map, options);
+    initialView(map, options, layer);
     if (options.syncUrl !== false) syncView(map, options.baseLayerKeys || {});
     map.getContainer().setAttribute("data-incident-count", String(layer.data.n));
     window.incidentLayer = layer;
-    if (options.selected) setTimeout(function () { layer.select(options.selected); }, 50);
     return layer;
   };
 })();
