@@ -9,7 +9,6 @@ and given popups by ``geo/static/incident_layer.js`` in the browser.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,6 +16,7 @@ import folium
 import folium.plugins
 import geopandas as gpd
 import numpy as np
+import orjson
 import pandas as pd
 from folium.elements import JSCSSMixin
 from jinja2 import Template
@@ -131,7 +131,6 @@ _CODED = {
     "district": "district", "place": "place",
 }
 _COUNTS = {"fat": "fatalities", "fat_max": "fatalities_max", "inj": "injuries", "inj_max": "injuries_max"}
-_ID_REGEX = re.compile(r"^(.+)-(\d{4}-\d{2}-\d{2})-(\d+)$")
 _ENUM_COLUMNS = {"side": "side1", "type": "event_type", "precision": "geo_precision",
                  "time_precision": "time_precision", "attr1": "actor1_attribution", "attr2": "actor2_attribution",
                  "status": "status", "fat_q": "fatalities_qualifier", "inj_q": "injuries_qualifier"}
@@ -176,12 +175,13 @@ def _compact_ids(frame: pd.DataFrame) -> tuple[list[str], list]:
     dates = np.datetime_as_string(frame["date"].to_numpy().astype("datetime64[D]")).tolist()
     prefixes: dict[str, int] = {}
     out: list = []
-    match = _ID_REGEX.match
     for ident, date in zip(frame["id"].tolist(), dates, strict=True):
-        found = match(ident)
-        if found and found.group(2) == date:
-            code = prefixes.setdefault(found.group(1), len(prefixes))
-            out.append([code, found.group(3)])
+        # Plain string slicing: several times faster than a regular expression over 100k ids.
+        cut = ident.rfind("-")
+        serial, head = ident[cut + 1:], ident[:cut]
+        if cut > 11 and serial.isdigit() and head.endswith(date) and head[-11] == "-":
+            code = prefixes.setdefault(head[:-11], len(prefixes))
+            out.append([code, serial])
         else:
             out.append(ident)
     return list(prefixes), out
@@ -251,7 +251,7 @@ def payload_field(payload: dict, key: str) -> list:
 
 def script_json(value: object) -> str:
     """JSON that is safe inside a <script> element: no tag, comment or line-separator escapes."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = orjson.dumps(value).decode("utf-8")
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
