@@ -11,7 +11,7 @@ def headline(frame: pd.DataFrame) -> dict:
         return {"incidents": 0, "fatalities": 0, "unknown_fatalities": 0, "period": "—", "places": 0}
     start = frame["date"].min()
     end = frame["date_end"].fillna(frame["date"]).max()
-    period = start.strftime("%Y-%m-%d") if start == end else f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+    period = _period(start, end)
     return {
         "incidents": len(frame),
         "fatalities": int(frame["fatalities"].fillna(0).sum()),
@@ -19,6 +19,17 @@ def headline(frame: pd.DataFrame) -> dict:
         "period": period,
         "places": int(frame["place"].nunique()),
     }
+
+
+def _period(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """A short period for a headline: 24–25 Aug 2022, 30 Aug – 2 Sep 2022, 3 Dec 2021 – 5 Jan 2022."""
+    if start == end:
+        return f"{start.day} {start:%b %Y}"
+    if start.year != end.year:
+        return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+    if start.month != end.month:
+        return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+    return f"{start.day}–{end.day} {end:%b %Y}"
 
 
 def timeline_counts(frame: pd.DataFrame, unit: str | None = None) -> tuple[pd.DataFrame, str]:
