@@ -1,8 +1,21 @@
 """Normalisation rules shared by the gazetteer, the actor registry and the extractor."""
 
-import pytest
+import string
 
-from geo.textnorm import latin_skeleton, name_key, name_keys, normalise, query_forms, strip_arabic_prefixes
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.textnorm import (
+    _normalise_ascii,
+    _normalise_unicode,
+    latin_skeleton,
+    name_key,
+    name_keys,
+    normalise,
+    query_forms,
+    strip_arabic_prefixes,
+)
 
 
 @pytest.mark.parametrize(("left", "right"), [
@@ -56,3 +69,23 @@ def test_latin_skeleton_meets_transliterations(one, other):
 
 def test_latin_skeleton_separates_different_names():
     assert latin_skeleton("hajin") != latin_skeleton("dhiban")
+
+
+_ASCII_HEAVY = st.text(alphabet=st.sampled_from(string.printable + "'`-_/.,;:()[]\"!?"), max_size=200)
+_ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(_ASCII_HEAVY, _ANY_TEXT))
+def test_ascii_fast_path_equals_the_unicode_path(text):
+    if text.isascii():
+        assert _normalise_ascii(text) == _normalise_unicode(text)
+    assert normalise(text) == _normalise_unicode(text)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "Ma'adan", "Deir ez-Zor", "a`b", "\t\x0b\x0c\r\n", "AbC--dE__f/g.h",
+                                  "https://example.org/a?b=1&c=2", "\x00\x1f\x7f", "ﬁ", "Ḥajīn"],
+                         ids=["empty", "spaces", "apostrophe", "hyphen", "backtick", "control-space", "separators",
+                              "url", "control", "ligature", "accents"])
+def test_fast_path_examples_match(text):
+    assert normalise(text) == _normalise_unicode(text)
