@@ -74,8 +74,7 @@ def _same_quantity(label: object, draft: object) -> bool:
     expected, found = _quantity_min(label), _quantity_min(draft)
     if expected is None or found is None:
         return False
-    # "more than 20" is min 20 in some labels and min 21 in the record's convention
-    return abs(expected - found) <= (1 if isinstance(label, dict) or isinstance(draft, dict) else 0)
+    return expected == found  # "more than 20" is min 21 in labels and records alike
 
 
 def _same_sentence(label_quote: str | None, draft_quote: str | None) -> bool:

@@ -25,7 +25,7 @@ def problems_panel(problems: list[Problem], path: str) -> None:
 
 def headline_panel(frame: pd.DataFrame) -> None:
     figures = headline(frame)
-    cols = st.columns(4)
+    cols = st.columns([1, 1.4, 2, 1])
     cols[0].metric("Incidents", f"{figures['incidents']:,}")
     cols[1].metric("Fatalities (reported minimum)", f"{figures['fatalities']:,}",
                    help=f"{figures['unknown_fatalities']} incidents with unknown figures are not counted as 0.")

@@ -99,6 +99,17 @@ def test_popup_shows_sources_and_arabic_quote(server):
         quote = popup.locator("blockquote.ip-quote").first
         assert "حقل كونيكو للغاز" in quote.inner_text()
         assert quote.get_attribute("dir") == "rtl"
+        assert "Explosions/Remote violence › Shelling/artillery/missile attack" in popup.inner_text()
+        assert "Fatalities\tunknown" in popup.inner_text() or "Fatalities unknown" in popup.inner_text()
+
+
+def test_popup_says_figures_as_reported(server):
+    with chromium_page() as page:
+        page.goto(server)
+        frame = wait_for_count(page, 19)
+        open_popup(page, frame, "dez-2022-08-25-004")
+        text = frame.locator(".incident-popup").inner_text()
+        assert "more than 20" in text and "more than 30" in text  # stored as min 21 / 31
 
 
 def test_hostile_text_is_shown_as_text_and_runs_nothing(server):

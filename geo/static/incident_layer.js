@@ -100,7 +100,8 @@
   function quantity(low, high, qualifier) {
     if (low === null || low === undefined) return null;
     var words = { more_than: "more than ", at_least: "at least ", about: "about ", dozens: "dozens (", several: "several (", up_to: "up to " };
-    var text = (words[qualifier] || "") + low;
+    // "more than 20" is stored as min 21 (the least it can be); say it as the source did.
+    var text = (words[qualifier] || "") + (qualifier === "more_than" ? low - 1 : low);
     if (qualifier === "dozens" || qualifier === "several") text += ")";
     if (high !== null && high !== undefined && high !== low) text += "–" + high;
     return text;
@@ -108,7 +109,7 @@
 
   function buildPopup(data, i) {
     var p = data.p, box = el("div", { cls: "incident-popup", "data-id": data.ids[i] });
-    var kind = data.str("type", i), sub = data.str("subtype", i);
+    var kind = data.enumValue("type", i), sub = data.str("subtype", i);
     var end = data.day("day_end", i), precision = data.enumValue("time_precision", i);
     box.appendChild(el("div", { cls: "ip-title", text: data.day("day", i) + (end ? " – " + end : "") +
       (precision && precision !== "day" ? " (± " + precision + ")" : "") }));
