@@ -15,6 +15,7 @@ from geo.errors import ConflictError, RecordError, StoreError
 from geo.filters import IncidentFilter, apply_filter
 from geo.frame import records_to_frame
 from geo.records import fill_admin_areas, parse_incidents, read_incidents
+from geo.stores import pg_sql
 from geo.stores.postgis import PostgisStore
 from geo.validation import validate_incidents
 
@@ -282,3 +283,30 @@ def test_error_while_reading_an_import_keeps_nothing(store, sample):
     with pytest.raises(ValueError, match="broke off"):
         store.upsert(records(), batch_size=10)
     assert store.count() == 0
+
+
+def _index_oids(store: PostgisStore) -> dict[str, int]:
+    query = ("SELECT c.relname, c.oid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid "
+             "WHERE i.indrelid = 'incidents'::regclass")
+    return dict(store._connection().execute(query).fetchall())
+
+
+def test_bulk_load_into_an_empty_table_builds_its_indexes_once(store, sample):
+    before = _index_oids(store)
+    store.upsert(sample, batch_size=50)
+    after = _index_oids(store)
+    assert set(after) == set(before) and set(pg_sql.INDEXES) < set(after)
+    assert all(after[name] != before[name] for name in pg_sql.INDEXES)  # dropped, then built at the end
+    assert after["incidents_pkey"] == before["incidents_pkey"]
+    flt = IncidentFilter(text="hajin", sides=("SDF",))
+    assert store.ids(flt) == apply_filter(records_to_frame(sample), flt).sort_values(["date", "id"])["id"].tolist()
+    store.upsert(sample[:120], batch_size=50)  # a table with incidents keeps its indexes
+    assert _index_oids(store) == after
+
+
+def test_failed_bulk_load_keeps_the_indexes(store, sample):
+    before = _index_oids(store)
+    bad = dict(sample[-1], id="bad-lat-998", lat=123.0)
+    with pytest.raises(StoreError, match="refused a value"):
+        store.upsert([*sample[:120], bad], batch_size=50)
+    assert _index_oids(store) == before and store.count() == 0

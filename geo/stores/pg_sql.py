@@ -25,6 +25,25 @@ DATA_COLUMNS: tuple[str, ...] = tuple(column for column in COLUMNS if column != 
 # database matches exactly what the in-memory filter matches.
 WRITE_COLUMNS: tuple[str, ...] = (*DATA_COLUMNS, "search_text")
 
+# The secondary indexes of ``incidents``, by name. A bulk load into an empty
+# table drops them and builds each once at the end (see PostgisStore.upsert).
+INDEXES: dict[str, str] = {
+    "incidents_geom_period_idx": "USING gist (geom, period)",
+    "incidents_date_idx": "(date)",
+    "incidents_date_end_idx": "(date_end)",
+    "incidents_side1_idx": "(side1)",
+    "incidents_side2_idx": "(side2)",
+    "incidents_actor1_idx": "(actor1)",
+    "incidents_actor2_idx": "(actor2)",
+    "incidents_search_idx": "USING gin (search_text gin_trgm_ops)",
+}
+
+
+def create_indexes() -> str:
+    """The statements creating every secondary index that does not exist yet."""
+    return "\n".join(f"CREATE INDEX IF NOT EXISTS {name} ON incidents {how};" for name, how in INDEXES.items())
+
+
 DDL = """
 CREATE EXTENSION IF NOT EXISTS postgis;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -69,14 +88,7 @@ CREATE TABLE IF NOT EXISTS incidents (
     geom geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED,
     period daterange GENERATED ALWAYS AS (daterange(date, COALESCE(date_end, date), '[]')) STORED
 );
-CREATE INDEX IF NOT EXISTS incidents_geom_period_idx ON incidents USING gist (geom, period);
-CREATE INDEX IF NOT EXISTS incidents_date_idx ON incidents (date);
-CREATE INDEX IF NOT EXISTS incidents_date_end_idx ON incidents (date_end);
-CREATE INDEX IF NOT EXISTS incidents_side1_idx ON incidents (side1);
-CREATE INDEX IF NOT EXISTS incidents_side2_idx ON incidents (side2);
-CREATE INDEX IF NOT EXISTS incidents_actor1_idx ON incidents (actor1);
-CREATE INDEX IF NOT EXISTS incidents_actor2_idx ON incidents (actor2);
-CREATE INDEX IF NOT EXISTS incidents_search_idx ON incidents USING gin (search_text gin_trgm_ops);
+{indexes}
 CREATE TABLE IF NOT EXISTS deleted_incidents (
     id text PRIMARY KEY,
     deleted_at timestamptz NOT NULL DEFAULT now(),
@@ -84,7 +96,7 @@ CREATE TABLE IF NOT EXISTS deleted_incidents (
     last_version integer
 );
 CREATE TABLE IF NOT EXISTS geo_schema (version integer NOT NULL);
-"""
+""".replace("{indexes}", create_indexes())
 
 
 def _ident_list(columns: tuple[str, ...], prefix: str = "") -> sql.Composable:
