@@ -41,19 +41,20 @@ def timeline_panel(frame: pd.DataFrame) -> None:
         return
     sides = registry().sides
     domain = [name for name in sides if name in set(counts["side"])]
+    counts = counts.assign(label=counts["period"].dt.strftime("%Y-%m-%d"))
     chart = (
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            x=alt.X("period:T", title=f"Incidents per {unit}"),
-            y=alt.Y("count:Q", title="Incidents", stack="zero"),
+            x=alt.X("label:O", title=f"Incidents per {unit}", sort="ascending",
+                    axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+            y=alt.Y("sum(count):Q", title="Incidents", stack="zero"),
             color=alt.Color("side:N", scale=alt.Scale(domain=domain, range=[sides[name].colour for name in domain]),
-                            legend=alt.Legend(orient="bottom", title=None)),
-            tooltip=["period:T", "side:N", "count:Q"],
+                            legend=alt.Legend(orient="top", title=None)),
+            tooltip=[alt.Tooltip("label:O", title=unit), "side:N", alt.Tooltip("count:Q", title="incidents")],
         )
-        .properties(height=170)
     )
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch", height=280)
 
 
 def area_panel(frame: pd.DataFrame) -> None:
