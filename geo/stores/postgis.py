@@ -298,7 +298,9 @@ class PostgisStore:
         An unchanged incident keeps its version, so re-importing the same data
         changes nothing; if anything fails, nothing of the run is kept. While
         the server writes one batch, the next is read and validated in this
-        thread: the two overlap instead of taking turns.
+        thread: the two overlap instead of taking turns. A load of at least
+        one full batch into an empty table builds its secondary indexes once
+        at the end instead of row by row (see `_drop_indexes_if_empty`).
         """
         counts = UpsertCounts()
         conn = self._connection()
