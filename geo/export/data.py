@@ -12,6 +12,7 @@ import json
 import math
 import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import geopandas as gpd
 import numpy as np
@@ -161,49 +162,53 @@ def write_gpkg(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> N
 def write_kml(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> None:
     """KML for Google Earth: one placemark per incident styled by the acting side's colour.
 
-    simplekml escapes names and descriptions once; every untrusted string is
-    HTML-escaped before it goes into the description's HTML, so a description
-    holding ``<script>`` shows as text in the balloon.
+    Written as a stream, one placemark at a time: building the whole document in
+    memory (as simplekml does) took 1.6 GB and 40 s at 100k incidents. Every
+    untrusted string is HTML-escaped inside the balloon's HTML and the HTML is
+    XML-escaped as text, so a description holding ``<script>`` shows as text.
     """
-    import simplekml
-
     table = flat_table(frame, options)
-    doc = simplekml.Kml(name=_xml_text(options.title))
     info = caption(frame, options)
-    doc.document.description = _xml_text(
-        f"{info['period']} — {info['filters']} — {info['count_text']}. {info['coarsening']} {info['made_at']}"
-    )
-    styles = _side_styles(simplekml, set(table["side1"].dropna()))
+    sides = sorted(set(table["side1"].dropna()))
+    style_ids = {side: f"side-{index}" for index, side in enumerate(sides)}
     report = ProgressReporter(options.progress, len(table))
-    rows = zip(table.to_dict("records"), frame["sources"], strict=True)
-    for done, (row, sources) in enumerate(rows, start=1):
-        point = doc.newpoint(name=_xml_text(f"{row['date']} {row['sub_event_type']}"),
-                             coords=[(row["lon"], row["lat"])])
-        point.description = _kml_description(row, sources)
-        point.timestamp.when = row["date"]
-        point.style = styles.get(row["side1"], styles.get(None))
-        for column in ("id", "side1", "side2", "actor1", "actor2", "status", "geo_precision", "coarsen_km"):
-            value = _plain(row[column])
-            point.extendeddata.newdata(column, html.escape(_xml_text("" if value is None else str(value))))
-        if done % CHUNK == 0:
-            report.update(done)
-    # format=False: simplekml's pretty-printer re-parses the whole document with minidom.
-    Path(path).write_text(doc.kml(format=False), encoding="utf-8")
+    summary = f"{info['period']} — {info['filters']} — {info['count_text']}. {info['coarsening']} {info['made_at']}"
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>')
+        out.write(f"<name>{_xml(options.title)}</name><description>{_xml(summary)}</description>")
+        for side in [*sides, None]:
+            out.write(_kml_style(style_ids.get(side, "side-unknown"), side))
+        rows = zip(table.to_dict("records"), frame["sources"], strict=True)
+        for done, (row, sources) in enumerate(rows, start=1):
+            out.write(_kml_placemark(row, sources, style_ids.get(row["side1"], "side-unknown")))
+            if done % CHUNK == 0:
+                report.update(done)
+        out.write("</Document></kml>\n")
     report.finish()
 
 
-def _side_styles(simplekml, sides: set[str]) -> dict[str | None, object]:
+def _xml(value: object) -> str:
+    value = _plain(value)
+    return escape(_xml_text("" if value is None else str(value)))
+
+
+def _kml_style(style_id: str, side: str | None) -> str:
     """One shared style per side (KML colours are aabbggrr)."""
-    actors = registry()
-    styles: dict[str | None, object] = {}
-    for side in [*sorted(sides), None]:
-        colour = actors.colour_of_side(side).lstrip("#")
-        style = simplekml.Style()
-        style.iconstyle.color = "ff" + colour[4:6] + colour[2:4] + colour[0:2]
-        style.iconstyle.scale = 0.9
-        style.iconstyle.icon.href = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
-        styles[side] = style
-    return styles
+    colour = registry().colour_of_side(side).lstrip("#")
+    kml_colour = "ff" + colour[4:6] + colour[2:4] + colour[0:2]
+    return (f'<Style id="{style_id}"><IconStyle><color>{kml_colour}</color><scale>0.9</scale><Icon>'
+            "<href>http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png</href></Icon></IconStyle></Style>")
+
+
+def _kml_placemark(row: dict, sources: object, style_id: str) -> str:
+    data = "".join(f'<Data name="{column}"><value>{_xml(row[column])}</value></Data>'
+                   for column in ("id", "side1", "side2", "actor1", "actor2", "status", "geo_precision", "coarsen_km"))
+    name = _xml(f"{row['date']} {row['sub_event_type']}")
+    return (f"<Placemark><name>{name}</name>"
+            f"<description>{escape(_kml_description(row, sources))}</description>"
+            f"<TimeStamp><when>{_xml(row['date'])}</when></TimeStamp><styleUrl>#{style_id}</styleUrl>"
+            f"<ExtendedData>{data}</ExtendedData>"
+            f"<Point><coordinates>{float(row['lon'])!r},{float(row['lat'])!r}</coordinates></Point></Placemark>")
 
 
 def _kml_description(row: dict, sources: object) -> str:
