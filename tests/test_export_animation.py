@@ -75,3 +75,17 @@ def test_frame_starts_by_step():
 def test_bad_animation_requests(seed, tmp_path, kwargs, match):
     with pytest.raises(ExportError, match=match):
         export(seed, "gif", tmp_path / "x.gif", basemap="offline", **kwargs)
+
+
+def test_mp4_plays_the_same_timeline(seed, tmp_path):
+    import imageio_ffmpeg
+
+    path = export(seed, "mp4", tmp_path / "t.mp4", flt=AUGUST, step="day", basemap="offline")
+    assert path.read_bytes()[4:8] == b"ftyp"
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    frames = [np.frombuffer(chunk, dtype=np.uint8).reshape(meta["size"][1], meta["size"][0], 3) for chunk in reader]
+    assert len(frames) == 6 + 2  # six days, the last held three times
+    assert meta["size"][0] % 2 == 0 and meta["size"][1] % 2 == 0
+    red = [(np.abs(frame.astype(int) - (0xD6, 0x27, 0x28)).sum(axis=2) < 80).sum() for frame in frames]
+    assert red[2] > red[0] + 20 and red[3] > red[0] + 20

@@ -32,9 +32,9 @@ def register(subparsers) -> None:
     parser.add_argument("--coarsen-km", type=float, metavar="N", help="round locations to an N-km grid")
     parser.add_argument("--basemap", choices=BASEMAPS, default="auto",
                         help="web tiles when reachable (auto) or the offline context only")
-    parser.add_argument("--step", choices=STEPS, default="auto", help="gif: one frame per day, week or month")
+    parser.add_argument("--step", choices=STEPS, default="auto", help="gif/mp4: one frame per day, week or month")
     parser.add_argument("--window", choices=WINDOWS, default="moving",
-                        help="gif: each step's incidents (moving) or all so far (cumulative)")
+                        help="gif/mp4: each step's incidents (moving) or all so far (cumulative)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_filter_arguments(parser)
 

@@ -25,6 +25,7 @@ WRITERS = {
     "pdf": ("geo.export.snapshot", "write_pdf"),
     "html": ("geo.export.html", "write_html"),
     "gif": ("geo.export.animation", "write_gif"),
+    "mp4": ("geo.export.animation", "write_mp4"),
     "geojson": ("geo.export.data", "write_geojson"),
     "csv": ("geo.export.data", "write_csv"),
     "kml": ("geo.export.data", "write_kml"),
@@ -33,7 +34,7 @@ WRITERS = {
 FORMATS = tuple(WRITERS)
 DATA_FORMATS = ("geojson", "csv", "kml", "gpkg")
 MEDIA_TYPES = {
-    "png": "image/png", "pdf": "application/pdf", "html": "text/html", "gif": "image/gif",
+    "png": "image/png", "pdf": "application/pdf", "html": "text/html", "gif": "image/gif", "mp4": "video/mp4",
     "geojson": "application/geo+json", "csv": "text/csv", "kml": "application/vnd.google-earth.kml+xml",
     "gpkg": "application/geopackage+sqlite3",
 }
@@ -54,7 +55,7 @@ def export(frame: gpd.GeoDataFrame, fmt: str, out: str | Path, *, flt: IncidentF
         Incidents as loaded by `geo.records.read_incidents`; the filter is
         applied here (re-applying it to an already filtered frame is harmless).
     fmt : str
-        One of `FORMATS`: png, pdf, html, gif, geojson, csv, kml, gpkg.
+        One of `FORMATS`: png, pdf, html, gif, mp4, geojson, csv, kml, gpkg.
     out : str or Path
         The file to write; written to a temporary file first and moved into
         place, so a failed export never leaves half a file.
@@ -63,7 +64,7 @@ def export(frame: gpd.GeoDataFrame, fmt: str, out: str | Path, *, flt: IncidentF
     title, subtitle : str, optional
         Plain text (markup is refused). The title defaults to "Incidents".
     layout : {"slide", "a4"}
-        16:9 slide or A4 landscape, for png, pdf and gif.
+        16:9 slide or A4 landscape, for png, pdf, gif and mp4.
     dpi : int
         Resolution of png/pdf raster parts (150 for slides, 300 for print).
     coarsen_km : float, optional

@@ -97,6 +97,41 @@ def write_gif(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> No
     """
     import imageio.v3 as iio
 
+    playback = _playback(frame, options)
+    palette = next(playback)
+    with iio.imopen(path, "w", extension=".gif") as gif:
+        for pixels, repeat in playback:
+            indexed = np.asarray(Image.fromarray(pixels).quantize(palette=palette, dither=Image.Dither.NONE))
+            for _ in range(repeat):
+                gif.write(indexed, mode="P", palette=bytes(palette.getpalette()), duration=FRAME_MS, loop=0)
+
+
+def write_mp4(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> None:
+    """Write the timeline playback as an H.264 MP4 (slides play it; no 256-colour limit).
+
+    The encoder is the ffmpeg binary that the imageio-ffmpeg package ships.
+    """
+    import imageio_ffmpeg
+
+    playback = _playback(frame, options)
+    next(playback)  # the GIF palette is not needed
+    writer = None
+    for pixels, repeat in playback:
+        # yuv420p needs even sides: crop the odd last row or column.
+        pixels = np.ascontiguousarray(pixels[: pixels.shape[0] // 2 * 2, : pixels.shape[1] // 2 * 2, :3])
+        if writer is None:
+            writer = imageio_ffmpeg.write_frames(str(path), (pixels.shape[1], pixels.shape[0]), fps=1000 / FRAME_MS,
+                                                 codec="libx264", pix_fmt_out="yuv420p", macro_block_size=1,
+                                                 output_params=["-movflags", "+faststart"])
+            writer.send(None)
+        for _ in range(repeat):
+            writer.send(pixels)
+    if writer is not None:
+        writer.close()
+
+
+def _playback(frame: gpd.GeoDataFrame, options: ExportOptions):
+    """Yield the shared palette, then (RGB pixels, times to show) per step, reporting progress."""
     period = _period(frame, options)
     starts = frame_starts(*period, options.step) if period else []
     step = _step_of(starts)
@@ -105,24 +140,20 @@ def write_gif(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> No
     canvas = page.figure.canvas
     canvas.draw()
     background = canvas.copy_from_bbox(page.figure.bbox)
-    palette = _shared_palette(page, background, frame, options)
+    yield _shared_palette(page, background, frame, options)
     first = frame["date"].to_numpy()
     last = frame["date_end"].fillna(frame["date"]).to_numpy()
-    with iio.imopen(path, "w", extension=".gif") as gif:
-        for done, start in enumerate(starts or [None], start=1):
-            if start is None:
-                shown, label = frame.iloc[:0], "no dates"
-            else:
-                until = np.datetime64(_next(start, step))
-                chosen = first < until
-                if options.window == "moving":
-                    chosen &= last >= np.datetime64(start)
-                shown, label = frame[chosen], _label(start, step)
-            pixels = _draw_frame(page, background, shown, label, options)
-            indexed = np.asarray(Image.fromarray(pixels).quantize(palette=palette, dither=Image.Dither.NONE))
-            for _ in range(HOLD_FRAMES if done == max(len(starts), 1) else 1):
-                gif.write(indexed, mode="P", palette=bytes(palette.getpalette()), duration=FRAME_MS, loop=0)
-            report.update(done)
+    for done, start in enumerate(starts or [None], start=1):
+        if start is None:
+            shown, label = frame.iloc[:0], "no dates"
+        else:
+            until = np.datetime64(_next(start, step))
+            chosen = first < until
+            if options.window == "moving":
+                chosen &= last >= np.datetime64(start)
+            shown, label = frame[chosen], _label(start, step)
+        yield _draw_frame(page, background, shown, label, options), HOLD_FRAMES if done == max(len(starts), 1) else 1
+        report.update(done)
     report.finish()
 
 
