@@ -92,3 +92,20 @@ def test_html_of_empty_selection_opens(seed, tmp_path):
         page.goto(path.as_uri())
         page.wait_for_selector("[data-incident-count='0']", timeout=30000)
         assert "no incidents match" in page.inner_text("#export-caption")
+
+
+def test_browser_exact_snapshot(tmp_path):
+    from PIL import Image
+
+    from geo.export import export
+    from tests.browser import require_browser
+
+    require_browser()
+    frame, _ = read_incidents(ROOT / "incidents.yaml", use_cache=False)
+    path = export(frame, "screenshot", tmp_path / "shot.png", title="Browser-exact snapshot")
+    image = Image.open(path)
+    assert image.size == (1920, 1080)
+    pixels = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert len(pixels) > 50  # a drawn map, not a blank page
+    red = sum(count for count, (r, g, b) in pixels if r > 180 and g < 80 and b < 80)
+    assert red > 30  # the militias' markers and circles are drawn

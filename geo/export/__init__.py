@@ -24,6 +24,7 @@ WRITERS = {
     "png": ("geo.export.snapshot", "write_png"),
     "pdf": ("geo.export.snapshot", "write_pdf"),
     "html": ("geo.export.html", "write_html"),
+    "screenshot": ("geo.export.browser", "write_screenshot"),
     "gif": ("geo.export.animation", "write_gif"),
     "mp4": ("geo.export.animation", "write_mp4"),
     "geojson": ("geo.export.data", "write_geojson"),
@@ -34,7 +35,7 @@ WRITERS = {
 FORMATS = tuple(WRITERS)
 DATA_FORMATS = ("geojson", "csv", "kml", "gpkg")
 MEDIA_TYPES = {
-    "png": "image/png", "pdf": "application/pdf", "html": "text/html", "gif": "image/gif", "mp4": "video/mp4",
+    "png": "image/png", "pdf": "application/pdf", "html": "text/html", "gif": "image/gif", "mp4": "video/mp4", "screenshot": "image/png",
     "geojson": "application/geo+json", "csv": "text/csv", "kml": "application/vnd.google-earth.kml+xml",
     "gpkg": "application/geopackage+sqlite3",
 }
@@ -55,7 +56,8 @@ def export(frame: gpd.GeoDataFrame, fmt: str, out: str | Path, *, flt: IncidentF
         Incidents as loaded by `geo.records.read_incidents`; the filter is
         applied here (re-applying it to an already filtered frame is harmless).
     fmt : str
-        One of `FORMATS`: png, pdf, html, gif, mp4, geojson, csv, kml, gpkg.
+        One of `FORMATS`: png, pdf, html, screenshot (browser-exact PNG, needs Chromium), gif, mp4,
+        geojson, csv, kml, gpkg.
     out : str or Path
         The file to write; written to a temporary file first and moved into
         place, so a failed export never leaves half a file.
