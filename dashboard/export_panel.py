@@ -9,8 +9,11 @@ import streamlit as st
 
 from geo import FORMATS, MEDIA_TYPES, ExportError, IncidentFilter, MapView, export_bytes
 
-LABELS = {"png": "PNG snapshot", "pdf": "PDF snapshot", "html": "Interactive HTML", "screenshot": "Browser-exact PNG", "gif": "Timeline GIF", "mp4": "Timeline MP4",
-          "geojson": "GeoJSON", "csv": "CSV", "kml": "KML (Google Earth)", "gpkg": "GeoPackage"}
+LABELS = {
+    "png": "PNG snapshot", "pdf": "PDF snapshot", "html": "Interactive HTML", "screenshot": "Browser-exact PNG",
+    "gif": "Timeline GIF", "mp4": "Timeline MP4", "geojson": "GeoJSON", "csv": "CSV", "kml": "KML (Google Earth)",
+    "gpkg": "GeoPackage",
+}
 
 
 def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> None:

@@ -35,7 +35,8 @@ WRITERS = {
 FORMATS = tuple(WRITERS)
 DATA_FORMATS = ("geojson", "csv", "kml", "gpkg")
 MEDIA_TYPES = {
-    "png": "image/png", "pdf": "application/pdf", "html": "text/html", "gif": "image/gif", "mp4": "video/mp4", "screenshot": "image/png",
+    "png": "image/png", "pdf": "application/pdf", "html": "text/html", "gif": "image/gif", "mp4": "video/mp4",
+    "screenshot": "image/png",
     "geojson": "application/geo+json", "csv": "text/csv", "kml": "application/vnd.google-earth.kml+xml",
     "gpkg": "application/geopackage+sqlite3",
 }
