@@ -15,6 +15,8 @@ LABELS = {
     "gpkg": "GeoPackage",
 }
 
+EXTENSIONS = {"screenshot": "png"}
+
 
 def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> None:
     """Title, layout and options, one button to prepare a format, then its download."""
@@ -49,5 +51,5 @@ def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> Non
         ready_fmt, data = ready
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
         cols[2].download_button(f"Download {LABELS[ready_fmt]} ({len(data) / 1e6:.1f} MB)", data,
-                                file_name=f"incidents-{stamp}.{ready_fmt}", mime=MEDIA_TYPES[ready_fmt],
+                                file_name=f"incidents-{stamp}.{EXTENSIONS.get(ready_fmt, ready_fmt)}", mime=MEDIA_TYPES[ready_fmt],
                                 key="export_download")
