@@ -14,7 +14,6 @@ LABELS = {
     "gif": "Timeline GIF", "mp4": "Timeline MP4", "geojson": "GeoJSON", "csv": "CSV", "kml": "KML (Google Earth)",
     "gpkg": "GeoPackage",
 }
-
 EXTENSIONS = {"screenshot": "png"}
 
 
@@ -51,5 +50,5 @@ def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> Non
         ready_fmt, data = ready
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
         cols[2].download_button(f"Download {LABELS[ready_fmt]} ({len(data) / 1e6:.1f} MB)", data,
-                                file_name=f"incidents-{stamp}.{EXTENSIONS.get(ready_fmt, ready_fmt)}", mime=MEDIA_TYPES[ready_fmt],
-                                key="export_download")
+                                file_name=f"incidents-{stamp}.{EXTENSIONS.get(ready_fmt, ready_fmt)}",
+                                mime=MEDIA_TYPES[ready_fmt], key="export_download")
