@@ -85,3 +85,15 @@ def test_missing_file_is_an_error_message(monkeypatch, tmp_path):
     test = AppTest.from_file(APP, default_timeout=60).run()
     assert not test.exception
     assert "no such file" in test.error[0].value
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("csv", b"\xef\xbb\xbfid,"), ("geojson", b"{"), ("png", b"\x89PNG")])
+def test_export_panel_prepares_the_filtered_view(app, fmt, magic):
+    app.multiselect(key="actor").select("IRGC").run()
+    app.selectbox(key="export_format").set_value(fmt).run()
+    next(button for button in app.button if button.label == "Prepare").click().run()
+    assert not app.exception, app.exception
+    ready_fmt, data = app.session_state["export_ready"]
+    assert ready_fmt == fmt and data.startswith(magic)
+    if fmt == "csv":
+        assert data.decode("utf-8-sig").count("\ndez-") == 8  # only the filtered incidents
