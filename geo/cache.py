@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -38,8 +39,18 @@ def cache_dir_for(path: Path) -> Path:
 
 def cache_key(content: bytes) -> str:
     digest = hashlib.sha256(content)
-    digest.update(f"|{data_fingerprint()}|{CACHE_VERSION}".encode())
+    digest.update(f"|{data_fingerprint()}|{code_fingerprint()}|{CACHE_VERSION}".encode())
     return digest.hexdigest()[:32]
+
+
+@cache
+def code_fingerprint() -> str:
+    """Hash of the loader's own code: an upgraded validator must never serve old findings."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def read_cached(folder: Path, key: str) -> tuple[gpd.GeoDataFrame, list[Problem]] | None:

@@ -252,7 +252,7 @@ def validate_incident(raw: object, path: str, actors: ActorRegistry | None = Non
         check.error(key, "unknown field", _suggest(key, spec) or "see the data format in README.md")
     for name, field in spec.items():
         if field.required and raw.get(name) in (None, "", []):
-            check.error(name, "required field is missing", f"add `{name}:` ({field.doc.split('. ')[0].rstrip('.')})")
+            check.error(name, "required field is missing", f"add `{name}:` — {field.doc}")
 
     record: dict = {"line": getattr(raw, "line", None)}
     ident = raw.get("id")
