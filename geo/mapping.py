@@ -22,7 +22,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.actors import registry
-from geo.offline import make_offline, own_asset_uri, trim_map_assets
+from geo.offline import make_offline, markercluster_uri, own_asset_uri, trim_map_assets
 from geo.schema import (
     DATA_DIR,
     PRECISION_RADIUS_KM,
@@ -320,12 +320,9 @@ class IncidentLayer(JSCSSMixin):
 """)
 
     default_js = [
-        ("leaflet_markercluster", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js"),
         ("leaflet_heat", "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js"),
     ]
-    default_css = [
-        ("markerclustercss", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css"),
-    ]
+    default_css: list = []
 
     def __init__(self, payload: dict, options: dict) -> None:
         super().__init__()
@@ -333,8 +330,10 @@ class IncidentLayer(JSCSSMixin):
         self.payload = script_json(payload)
         self.options = script_json(options)
         # Our own script and styles, as data: URIs so they load with no server and no internet.
-        self.default_js = [*self.default_js, ("incident_layer_js", own_asset_uri("incident_layer.js"))]
-        self.default_css = [*self.default_css, ("incident_layer_css", own_asset_uri("incident_layer.css"))]
+        self.default_js = [("leaflet_markercluster", markercluster_uri("leaflet.markercluster.js")), *self.default_js,
+                           ("incident_layer_js", own_asset_uri("incident_layer.js"))]
+        self.default_css = [("markerclustercss", markercluster_uri("MarkerCluster.css")),
+                            ("incident_layer_css", own_asset_uri("incident_layer.css"))]
 
 
 def build_map(frame: gpd.GeoDataFrame, view: MapView | None = None, *, drafts: gpd.GeoDataFrame | None = None,

@@ -47,6 +47,19 @@ def own_asset_uri(name: str) -> str:
     return _encode(text, "text/css" if name.endswith(".css") else "text/javascript")
 
 
+@cache
+def markercluster_uri(name: str) -> str:
+    """The ``data:`` URI of Leaflet.markercluster 1.4 (from the xstatic package).
+
+    folium pins markercluster 1.1, whose chunked loading breaks when the map
+    moves while 100k markers are still being added; 1.4 fixed that.
+    """
+    import xstatic.pkg.leaflet_markercluster as package
+
+    text = (Path(package.BASE_DIR) / name).read_text("utf-8")
+    return _encode(text, "text/css" if name.endswith(".css") else "text/javascript")
+
+
 def _encode(text: str, mime: str) -> str:
     return f"data:{mime};charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
