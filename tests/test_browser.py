@@ -254,3 +254,22 @@ def test_selected_incident_is_centred_with_its_popup_open(tmp_path):
         centre = page.evaluate("() => { const c = window.incidentLayer.map.getCenter(); return [c.lat, c.lng]; }")
         row = frame.set_index("id").loc[chosen]
         assert abs(centre[0] - row["lat"]) < 0.05 and abs(centre[1] - row["lon"]) < 0.05
+
+
+def test_large_selection_draws_without_errors(tmp_path):
+    require_browser()
+    from bench.synthetic import generate
+    from geo.frame import records_to_frame
+    from geo.mapping import MapView, build_map, map_html
+    from geo.validation import validate_incidents
+
+    records, _ = validate_incidents(generate(30_000), "synthetic")
+    page_path = tmp_path / "big.html"
+    page_path.write_text(map_html(build_map(records_to_frame(records), MapView(sync_url=False))), "utf-8")
+    with chromium_page() as page:
+        page.goto(page_path.as_uri())
+        page.wait_for_function("() => window.incidentLayer && window.incidentLayer.visibleCount === 30000",
+                               timeout=60000)
+        page.wait_for_timeout(1500)  # chunked clustering runs on after the first paint
+        assert page.locator(".incident-cluster").count() > 0
+        assert not page.js_errors, page.js_errors
