@@ -35,3 +35,4 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.export --sizes $(SIZES)
 	$(PY) -m bench.extraction
 	$(PY) -m bench.postgis
+	$(PY) -m bench.dashboard
