@@ -10,7 +10,8 @@ import pytest
 
 import geo
 from geo.filters import IncidentFilter, apply_filter
-from geo.mapping import DETAIL_LIMIT, MapView, build_map, map_html, map_payload, payload_field, payload_ids, script_json
+from geo.map_payload import DETAIL_LIMIT, map_payload, payload_field, payload_ids, script_json
+from geo.mapping import MapView, build_map, map_html
 
 REPO = Path(__file__).resolve().parents[1]
 

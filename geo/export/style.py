@@ -10,18 +10,14 @@ import warnings
 from functools import cache
 
 from geo.actors import registry
-from geo.schema import PRECISION_RADIUS_KM, read_data_file
+from geo.map_payload import map_style
+from geo.schema import PRECISION_RADIUS_KM
 
 # map_style.yaml names shapes in words; these are matplotlib's marker codes for them.
 MATPLOTLIB_MARKERS = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D", "star": "*", "cross": "X"}
 LATIN_FONT = "DejaVu Sans"  # ships with matplotlib, so it is always there
 # In order of preference; Debian's fonts-noto-core has all three.
 ARABIC_FONTS = ("Noto Sans Arabic", "Noto Naskh Arabic", "Noto Kufi Arabic", "DejaVu Sans Arabic")
-
-
-@cache
-def map_style() -> dict:
-    return read_data_file("map_style.yaml")
 
 
 def marker_of(event_type: str | None) -> str:
