@@ -39,7 +39,7 @@ def test_long_spans_count_by_week(seed):
     spread.loc[spread.index[0], "date"] = pd.Timestamp("2021-01-04")
     counts, unit = timeline_counts(spread)
     assert unit == "week" and counts["count"].sum() == len(seed)
-    assert (counts["period"].dt.dayofweek == 0).all()  # weeks start on Monday
+    assert (counts["period"].dt.day_of_week == 0).all()  # weeks start on Monday
 
 
 def test_area_counts(seed):
