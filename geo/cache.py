@@ -8,13 +8,10 @@ rebuilds it, and a stale entry can never be served.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from shapely import points
 
 from geo.errors import Problem
 from geo.frame import LIST_COLUMNS, unify_string_columns
+from geo.gctools import gc_paused
 from geo.schema import data_fingerprint
 
 CACHE_VERSION = "5"
@@ -55,7 +53,7 @@ def code_fingerprint() -> str:
 
 def read_cached(folder: Path, key: str) -> tuple[gpd.GeoDataFrame, list[Problem]] | None:
     """The cached frame and problems for a key, or None when absent or unreadable."""
-    with _gc_paused():
+    with gc_paused():
         return _read_entry(folder, key)
 
 
@@ -79,18 +77,6 @@ def _read_entry(folder: Path, key: str) -> tuple[gpd.GeoDataFrame, list[Problem]
     for column in ("date", "date_end"):
         frame[column] = frame[column].astype("datetime64[ns]")
     return unify_string_columns(frame[lists["columns"]]), problems
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC: building millions of objects makes it rescan them all many times over."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def write_cached(folder: Path, key: str, frame: gpd.GeoDataFrame, problems: list[Problem]) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import gc
 import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,6 +30,7 @@ from psycopg.types.json import Jsonb
 from geo.errors import ConflictError, Problem, RecordError, StoreError
 from geo.filters import IncidentFilter, search_text
 from geo.frame import empty_frame, records_to_frame
+from geo.gctools import gc_paused, gc_relaxed
 from geo.rawrecord import dump_incident, record_to_raw
 from geo.records import fill_admin_areas
 from geo.stores import pg_sql
@@ -159,7 +159,7 @@ class PostgisStore:
             Rows ordered by date then id; the database holds only valid
             incidents, so the problem list is empty.
         """
-        with _gc_paused():
+        with gc_paused():
             records = list(self._select(flt))
             frame = records_to_frame(records) if records else empty_frame()
             del records
@@ -304,7 +304,7 @@ class PostgisStore:
         """
         counts = UpsertCounts()
         conn = self._connection()
-        with _gc_relaxed(), self._errors("writing incidents"), conn.transaction(), \
+        with gc_relaxed(), self._errors("writing incidents"), conn.transaction(), \
                 ThreadPoolExecutor(1) as writer:
             # A large GIN pending list lets the trigram index take a bulk load in
             # big sorted merges instead of one costly insert per row.
@@ -428,33 +428,6 @@ def _row_to_record(row: tuple) -> dict:
     record = dict(zip(pg_sql.DATA_COLUMNS, row, strict=False))
     record["line"] = None
     return record
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC: building a large result's objects makes it rescan them all many times over."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def _gc_relaxed(young: int = 50_000) -> Iterator[None]:
-    """Collect cycles less often while streaming: a full pass rescans every loaded module's objects.
-
-    The default (700 allocations) made the cyclic GC a quarter of an import's
-    Python time; garbage is still collected, so memory stays bounded.
-    """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(young, thresholds[0]), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 def _version(token: str) -> int:
