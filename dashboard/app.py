@@ -12,14 +12,20 @@ from streamlit_folium import st_folium
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from any folder without installing
 
 from dashboard import curator  # noqa: E402
-from dashboard.data import database_url, load_from_database, load_record, record_path  # noqa: E402
+from dashboard.data import (  # noqa: E402
+    database_url,
+    filtered_record,
+    load_from_database,
+    load_record,
+    record_map,
+    record_path,
+)
 from dashboard.export_panel import export_panel  # noqa: E402
 from dashboard.panels import area_panel, headline_panel, problems_panel, table_panel, timeline_panel  # noqa: E402
 from dashboard.sidebar import set_area_from_drawing, sidebar_filter  # noqa: E402
 from geo import (
     GeoError,
     MapView,
-    apply_filter,
     basemaps,
     build_map,
     describe,
@@ -68,7 +74,7 @@ def load(db_url: str | None, path: Path):
         st.error(f"The incident record could not be loaded: {err}")
         st.stop()
     flt = sidebar_filter(frame)
-    return flt, frame, apply_filter(frame, flt), problems
+    return flt, frame, filtered_record(path, flt), problems
 
 
 def main() -> None:
@@ -93,8 +99,11 @@ def main() -> None:
     drafts = curator.drafts_frame() if editor else None
     # Centre and zoom stay out of the map's script and st_folium's arguments: either changing
     # would remount the map and drop a click in flight. The map reads them from the URL itself.
-    fmap = build_map(shown, replace(view, center=None, zoom=None), drafts=drafts,
-                     choropleth=district_choropleth(shown))
+    map_view = replace(view, center=None, zoom=None)
+    if db_url or drafts is not None:
+        fmap = build_map(shown, map_view, drafts=drafts, choropleth=district_choropleth(shown))
+    else:
+        fmap = record_map(path, flt, map_view)
     returned = ["last_active_drawing"] + (["last_clicked"] if editor else [])
     # A new key when curator mode changes: the component reads returned_objects only when it mounts.
     result = st_folium(fmap, key="incident_map_curator" if editor else "incident_map", height=MAP_HEIGHT,

@@ -9,7 +9,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo import GeoError, IncidentFilter, Problem, open_store, read_incidents
+from geo import (
+    GeoError,
+    IncidentFilter,
+    MapView,
+    Problem,
+    apply_filter,
+    build_map,
+    district_choropleth,
+    open_store,
+    read_incidents,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,3 +66,28 @@ def _load(signature: tuple[str, int, int]):
 def load_record(path: Path) -> tuple[object, list[Problem]]:
     """The validated frame and its problems, reloaded only when the file changes."""
     return _load(file_signature(path))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _filtered(signature: tuple[str, int, int], flt: IncidentFilter):
+    return apply_filter(_load(signature)[0], flt)
+
+
+def filtered_record(path: Path, flt: IncidentFilter):
+    """The incidents matching a filter, computed once per file version and filter (not on every rerun)."""
+    return _filtered(file_signature(path), flt)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Drawing the map…")
+def _record_map(signature: tuple[str, int, int], flt: IncidentFilter, view: MapView):
+    shown = _filtered(signature, flt)
+    return build_map(shown, view, choropleth=district_choropleth(shown))
+
+
+def record_map(path: Path, flt: IncidentFilter, view: MapView):
+    """The map of the filtered record, built once per file version, filter and view.
+
+    At 100k incidents a build takes about half a second; reruns caused by other
+    widgets (the table, tabs, the export form) reuse it.
+    """
+    return _record_map(file_signature(path), flt, view)
