@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import shutil
 from pathlib import Path
@@ -113,3 +114,53 @@ def test_conflict_keeps_the_curators_edit(record, monkeypatch):
     assert any("Not saved" in e.value for e in test.error)
     assert record.read_text("utf-8") == other
     assert test.text_area(key="f_description").value == "My careful rewording."
+
+
+ARTICLE = (REPO / "tests" / "data" / "articles" / "000_sy24_seed.txt").read_text("utf-8")
+
+
+def extracted(test: AppTest) -> AppTest:
+    test.text_area(key="review_text").input(ARTICLE)
+    test.text_input(key="review_publisher").input("SY24")
+    test.date_input(key="review_published").set_value(dt.date(2022, 8, 26))
+    button(test, "Extract drafts").click().run()
+    assert not test.exception, test.exception
+    return test
+
+
+def test_review_extracts_drafts_and_flags_duplicates(record, monkeypatch):
+    test = extracted(signed_in(monkeypatch))
+    drafts = test.session_state["drafts"]
+    assert len(drafts) >= 10 and all(draft["status"] == "draft" for draft in drafts)
+    table = test.dataframe[-1].value
+    assert len(table) == len(drafts)
+    # The seed record already holds these events: most drafts point at the incident they repeat.
+    assert (table["duplicate of"].str.startswith("dez-")).sum() >= len(drafts) // 2
+
+
+def test_review_reject_and_accept(record, monkeypatch):
+    test = extracted(signed_in(monkeypatch))
+    count = len(test.session_state["drafts"])
+    button(test, "Reject").click().run()
+    assert len(test.session_state["drafts"]) == count - 1
+    button(test, "Accept (edit first)").click().run()
+    assert len(test.session_state["drafts"]) == count - 2
+    assert test.session_state["editor_loaded"] and test.selectbox(key="f_status").value == "weak"
+    assert test.text_input(key="f_source0_publisher").value == "SY24"
+
+
+def test_review_merge_adds_the_drafts_source(record, monkeypatch):
+    test = extracted(signed_in(monkeypatch))
+    drafts = test.session_state["drafts"]
+    index = next(i for i, row in enumerate(test.dataframe[-1].value["duplicate of"]) if row)
+    test.selectbox(key="review_pick").set_value(index).run()
+    target = test.selectbox(key="review_merge_target").value
+    before = record.read_text("utf-8")
+    button(test, "Merge sources into it").click().run()
+    assert not test.error, [e.value for e in test.error]
+    after = record.read_text("utf-8")
+    assert after != before and len(test.session_state["drafts"]) == len(drafts) - 1
+    from geo.roundtrip import Document
+
+    merged = Document(after, "incidents.yaml").get(target)
+    assert any(source.get("quote") == drafts[index]["sources"][0]["quote"] for source in merged["sources"])
