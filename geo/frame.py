@@ -20,13 +20,17 @@ COLUMNS = (
 )
 
 
-def records_to_frame(records: list[dict]) -> gpd.GeoDataFrame:
-    """One row per record, EPSG:4326 points built from lon/lat."""
+def records_to_frame(records: list[dict], search_texts: list[str] | None = None) -> gpd.GeoDataFrame:
+    """One row per record, EPSG:4326 points built from lon/lat.
+
+    ``search_texts`` are the records' normalised search texts when a store
+    already holds them (see `geo.filters.search_text`); else they are computed.
+    """
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
-    return _typed(frame)
+    return _typed(frame, search_texts)
 
 
-def _typed(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+def _typed(frame: pd.DataFrame, search_texts: list[str] | None = None) -> gpd.GeoDataFrame:
     for column in ("date", "date_end"):
         frame[column] = pd.to_datetime(frame[column], format="ISO8601").astype("datetime64[ns]")
     for column in COUNT_COLUMNS:
@@ -36,7 +40,10 @@ def _typed(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     frame["lon"] = frame["lon"].astype("float64")
     geometry = points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
     frame = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
-    frame["search_text"] = search_text(frame) if len(frame) else pd.Series([], dtype="object")
+    if search_texts is not None:
+        frame["search_text"] = pd.Series(search_texts, index=frame.index, dtype="object")
+    else:
+        frame["search_text"] = search_text(frame) if len(frame) else pd.Series([], dtype="object")
     return unify_string_columns(frame)
 
 

@@ -160,9 +160,13 @@ class PostgisStore:
             incidents, so the problem list is empty.
         """
         with gc_paused():
-            records = list(self._select(flt))
-            frame = records_to_frame(records) if records else empty_frame()
-            del records
+            records, texts = [], []
+            for record, text in self._select(flt):
+                records.append(record)
+                texts.append(text)
+            # The stored search text was made by the same normaliser: no need to redo it per row.
+            frame = records_to_frame(records, search_texts=texts) if records else empty_frame()
+            del records, texts
         frame = fill_admin_areas(frame)
         if flt is not None and (flt.governorates or flt.districts):
             # Admin areas may be filled at load time; filter them exactly now.
@@ -192,14 +196,14 @@ class PostgisStore:
             return self._connection().execute(
                 sql.SQL("SELECT count(*) FROM incidents WHERE {}").format(where), params).fetchone()[0]
 
-    def _select(self, flt: IncidentFilter | None) -> Iterator[dict]:
+    def _select(self, flt: IncidentFilter | None) -> Iterator[tuple[dict, str]]:
         where, params = pg_sql.where_clause(flt)
-        query = sql.SQL("SELECT {} FROM incidents WHERE {} ORDER BY date, id").format(
+        query = sql.SQL("SELECT {}, search_text FROM incidents WHERE {} ORDER BY date, id").format(
             pg_sql.select_columns(), where)
         with self._errors("querying incidents"):
             rows = self._connection().execute(query, params).fetchall()
         for row in rows:
-            yield _row_to_record(row)
+            yield _row_to_record(row), row[-1]
 
     def iter_records(self, batch_size: int = 2000) -> Iterator[dict]:
         """Every incident as a validated record, ordered by date then id, streamed in batches."""
