@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pandas as pd
 from shapely import points
 
 from geo.errors import Problem
+from geo.files import atomic_write, replacing
 from geo.frame import LIST_COLUMNS, unify_string_columns
 from geo.gctools import gc_paused
 from geo.schema import data_fingerprint
@@ -88,19 +88,9 @@ def write_cached(folder: Path, key: str, frame: gpd.GeoDataFrame, problems: list
                            ensure_ascii=False)
         scalars = pd.DataFrame(frame.drop(columns=[*LIST_COLUMNS, "geometry"]))
         payload = json.dumps([problem.__dict__ for problem in problems], ensure_ascii=False)
-        _atomic(lists_path, lambda target: Path(target).write_text(lists, "utf-8"))
-        _atomic(problems_path, lambda target: Path(target).write_text(payload, "utf-8"))
-        _atomic(frame_path, lambda target: scalars.to_parquet(target, index=False))  # last: marks the entry whole
+        atomic_write(lists_path, lists.encode("utf-8"))
+        atomic_write(problems_path, payload.encode("utf-8"))
+        with replacing(frame_path) as temp:  # last: its presence marks the entry whole
+            scalars.to_parquet(temp, index=False)
     except OSError:
         return
-
-
-def _atomic(final: Path, write) -> None:
-    handle, temp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(temp)
-        os.replace(temp, final)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)

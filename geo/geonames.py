@@ -13,8 +13,6 @@ feature type is *added* with id ``gn-<geonameid>``.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from geo.errors import GeoError
+from geo.files import atomic_write
 from geo.gazetteer import Gazetteer, Place, read_places
 from geo.schema import read_data_file
 from geo.textnorm import is_arabic, normalise
@@ -234,21 +233,11 @@ def import_geonames(dump: str | Path, curated: Gazetteer, existing: str | Path |
 
 
 def write_yaml_atomic(document: object, path: str | Path, header: str = "") -> None:
-    """Write YAML to ``path`` via a temporary file in the same folder, fsync and rename."""
+    """Write YAML to ``path`` atomically (see `geo.files.replacing`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    atomic_write(path, text.encode("utf-8"))
 
 
 HEADER = """# Places imported from GeoNames (https://www.geonames.org, CC BY 4.0) by

@@ -9,14 +9,13 @@ gives back the same record.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
 
 from geo.errors import StoreError
+from geo.files import replacing
 from geo.schema import fields, source_fields
 
 try:
@@ -99,15 +98,8 @@ def write_incidents(path: str | Path, raws: Iterable[dict], header: str = "") ->
     """
     path = Path(path)
     count = 0
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, prefix=f".{path.name}.",
-                                             suffix=".tmp", delete=False)
-    except OSError as err:
-        raise StoreError(f"{path}: cannot write in {folder} ({err.strerror}) — check the folder exists "
-                         "and is writable") from err
-    try:
-        with handle:
+        with replacing(path) as temp, open(temp, "w", encoding="utf-8") as handle:
             for line in header.splitlines():
                 handle.write(f"# {line}\n".replace("# \n", "#\n"))
             if header:
@@ -117,10 +109,7 @@ def write_incidents(path: str | Path, raws: Iterable[dict], header: str = "") ->
                 count += 1
             if count == 0:
                 handle.write("[]\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    except OSError as err:
+        raise StoreError(f"{path}: cannot be written ({err.strerror or err}) — check the folder exists, "
+                         "is writable and has free space") from err
     return count

@@ -18,21 +18,18 @@ import fcntl
 import hashlib
 import os
 import re
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import ConflictError, Problem, RecordError, StoreError
+from geo.files import BEFORE_REPLACE, atomic_write  # noqa: F401 - BEFORE_REPLACE is the crash test's seam
 from geo.records import parse_incidents
 
 BACKUP_DIR = ".backups"
 KEEP_BACKUPS = 100
 
-# Called with (temporary file, target) just before the temporary file replaces the target.
-# A seam for the crash test (it pauses there and is killed); empty in normal use.
-BEFORE_REPLACE: list[Callable[[Path, Path], None]] = []
 
 
 @dataclass(frozen=True)
@@ -153,28 +150,6 @@ def _signature(problem: Problem) -> tuple:
     return (problem.incident_id, problem.field, re.sub(r"line \d+", "line N", problem.message))
 
 
-def atomic_write(path: str | Path, data: bytes) -> None:
-    """Write bytes to a file so that a crash leaves the old content or the new, never a mix."""
-    path = Path(path)
-    folder = path.parent
-    mode = (path.stat().st_mode & 0o7777) if path.exists() else 0o644
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-        for hook in BEFORE_REPLACE:
-            hook(Path(temp), path)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _fsync_dir(folder)
-
-
 def backup(path: Path, content: bytes) -> Path:
     """Keep a copy of the file's previous content in .backups/, pruning the oldest beyond KEEP_BACKUPS."""
     folder = path.parent / BACKUP_DIR
@@ -224,17 +199,3 @@ def _remove_stale_temps(path: Path) -> None:
     for temp in path.parent.glob(f".{path.name}.*.tmp"):
         with contextlib.suppress(OSError):
             temp.unlink()
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable."""
-    try:
-        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:  # some filesystems cannot fsync a directory; the rename is still atomic
-        pass
-    finally:
-        os.close(handle)

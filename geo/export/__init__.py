@@ -8,7 +8,6 @@ asked for (matplotlib and folium are slow to import and a CSV needs neither).
 from __future__ import annotations
 
 import importlib
-import os
 import tempfile
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import geopandas as gpd
 from geo.errors import ExportError
 from geo.export.coarsen import coarsen_frame
 from geo.export.options import ExportOptions, Progress, check_output
+from geo.files import replacing
 from geo.filters import IncidentFilter, apply_filter, describe
 
 # format -> (module, function): every writer is `write(frame, path, options)`.
@@ -106,17 +106,12 @@ def export(frame: gpd.GeoDataFrame, fmt: str, out: str | Path, *, flt: IncidentF
     if len(selected) == 0 and fmt in DATA_FORMATS:
         raise ExportError(f"no incidents match the filters ({describe(options.flt)}): a {fmt} file would be "
                           "empty — widen the filters, or export a map (png, pdf, html) to show the empty view")
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".part.{fmt.lower()}", dir=path.parent)
-    os.close(handle)
     try:
-        os.unlink(temp)  # writers create their file; GeoPackage refuses to open an empty one
-        writer(selected, Path(temp), options)
-        os.replace(temp, path)
+        with replacing(path, suffix=f".part.{fmt.lower()}") as temp:
+            temp.unlink()  # writers create their file; GeoPackage refuses to open an empty one
+            writer(selected, temp, options)
     except OSError as err:
         raise ExportError(f"{path}: could not be written ({err.strerror or err}) — check the disk and the path") from err
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
     return path
 
 
