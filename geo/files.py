@@ -53,6 +53,16 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         temp.write_bytes(data)
 
 
+def write_yaml(document: object, path: str | Path, header: str = "") -> None:
+    """Write a YAML document (drafts, gazetteer imports) atomically, creating its folder."""
+    import yaml
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    atomic_write(path, text.encode("utf-8"))
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename itself durable."""
     try:

@@ -20,7 +20,6 @@ from pathlib import Path
 import yaml
 
 from geo.errors import GeoError
-from geo.files import atomic_write
 from geo.gazetteer import Gazetteer, Place, read_places
 from geo.schema import read_data_file
 from geo.textnorm import is_arabic, normalise
@@ -230,14 +229,6 @@ def import_geonames(dump: str | Path, curated: Gazetteer, existing: str | Path |
             report.added.append(entry["id"])
         added[entry["id"]] = entry
     return {"places": list(added.values()), "variants": variants}, report
-
-
-def write_yaml_atomic(document: object, path: str | Path, header: str = "") -> None:
-    """Write YAML to ``path`` atomically (see `geo.files.replacing`)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
-    atomic_write(path, text.encode("utf-8"))
 
 
 HEADER = """# Places imported from GeoNames (https://www.geonames.org, CC BY 4.0) by

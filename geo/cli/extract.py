@@ -32,7 +32,7 @@ def _extract(args) -> int:
 
     from geo.errors import GeoError
     from geo.extraction import ArticleError, article_files, extract_article, read_article
-    from geo.geonames import write_yaml_atomic
+    from geo.files import write_yaml
 
     if args.published:
         try:
@@ -61,7 +61,7 @@ def _extract(args) -> int:
     undated = sum("date" not in draft for draft in drafts)
     header = "# Draft incidents extracted by `python -m geo extract`; review each before it enters the record.\n"
     if args.output:
-        write_yaml_atomic(drafts, args.output, header)
+        write_yaml(drafts, args.output, header)
     else:
         sys.stdout.write(yaml.safe_dump(drafts, allow_unicode=True, sort_keys=False, width=100))
     summary = f"{len(paths) - len(failed)} of {len(paths)} articles read, {len(drafts)} drafts"

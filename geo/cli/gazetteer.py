@@ -55,8 +55,9 @@ def _lookup(args) -> int:
 
 
 def _import(args) -> int:
+    from geo.files import write_yaml
     from geo.gazetteer import CURATED_FILE, GEONAMES_FILE, load_gazetteer
-    from geo.geonames import HEADER, import_geonames, write_yaml_atomic
+    from geo.geonames import HEADER, import_geonames
 
     output = Path(args.output) if args.output else GEONAMES_FILE
     if output.resolve() == CURATED_FILE.resolve():
@@ -64,7 +65,7 @@ def _import(args) -> int:
         return 1
     curated = load_gazetteer(CURATED_FILE)
     document, report = import_geonames(args.file, curated, existing=output, progress=not args.quiet)
-    write_yaml_atomic(document, output, HEADER)
+    write_yaml(document, output, HEADER)
     print(report.summary())
     print(f"wrote {output}")
     return 0
