@@ -76,4 +76,5 @@ def table_panel(frame: pd.DataFrame, limit: int = 5000) -> str | None:
         column_config={"description": st.column_config.TextColumn(width="large")},
     )
     rows = event.selection.rows if event and event.selection else []
-    return str(shown.iloc[rows[0]]["id"]) if rows else None
+    # A selection made before the filters changed may point past the new rows.
+    return str(shown.iloc[rows[0]]["id"]) if rows and rows[0] < len(shown) else None
