@@ -130,7 +130,8 @@ def main() -> None:
     if editor:
         store_url = db_url or str(path)
         with tabs["Edit"]:
-            curator.editor_panel(store_url, frame, (result or {}).get("last_clicked"))
+            curator.editor_panel(store_url, frame, shown, st.session_state.get("selected_incident"),
+                                 (result or {}).get("last_clicked"))
         with tabs["Review drafts"]:
             curator.review_panel(store_url, frame)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.data import file_signature
 from geo import (
     ConflictError,
     GeoError,
@@ -38,6 +39,7 @@ from geo import (
 )
 
 MAX_SOURCES = 5
+PICK_LIMIT = 5000  # a picker with 100k options would be sent to the browser on every rerun
 
 
 def curator_secret() -> str | None:
@@ -133,14 +135,25 @@ def _form_values() -> dict:
     return values
 
 
-def editor_panel(store_url: str, frame: pd.DataFrame, clicked: dict | None) -> None:
-    """Add, edit or delete one incident; validated, duplicate-checked, conflict-safe saves."""
+def editor_panel(store_url: str, frame: pd.DataFrame, shown: pd.DataFrame, selected: str | None,
+                 clicked: dict | None) -> None:
+    """Add, edit or delete one incident; validated, duplicate-checked, conflict-safe saves.
+
+    ``frame`` is the whole record (for duplicate checks), ``shown`` the filtered
+    incidents offered for editing, ``selected`` the table's chosen row.
+    """
     curator = _require_curator()
     store = open_store(store_url)
     start_cols = st.columns(3)
     with start_cols[0]:
-        choice = st.selectbox("Edit incident", [""] + frame["id"].tolist(), key="editor_pick",
-                              help="Or choose a row in the table.")
+        choices = [""] + shown["id"].head(PICK_LIMIT).tolist()
+        if selected != st.session_state.get("editor_pick_followed"):
+            # A row chosen in the table becomes the incident to edit.
+            st.session_state["editor_pick_followed"] = selected
+            if selected in choices:
+                st.session_state["editor_pick"] = selected
+        choice = st.selectbox("Edit incident", choices, key="editor_pick",
+                              help=f"The filtered incidents (first {PICK_LIMIT:,}); or choose a row in the table.")
         if st.button("Load for editing", key="editor_load", disabled=not choice):
             found = store.get(choice)
             if found is None:
@@ -247,11 +260,7 @@ def _save(store, frame: pd.DataFrame, curator: str, allow_duplicate: bool, disti
     editing = st.session_state.get("editor_id")
     if editing:
         values["id"] = editing
-    record = record_from_form(values)
-    if record.get("sub_event_type") not in event_types().get(record.get("event_type"), ()):
-        st.error(f"sub_event_type: {record.get('sub_event_type')!r} is not a sub-event type of "
-                 f"{record.get('event_type')!r} — pick one of {', '.join(event_types()[record['event_type']])}")
-        return
+    record = record_from_form(values)  # the store's validator judges it; its messages are shown below
     others = frame[frame["id"] != editing] if editing else frame
     duplicates = duplicates_of(record, others, distinct=distinct)
     if duplicates and not allow_duplicate:
@@ -377,7 +386,13 @@ def _other_ids(pairs: list, own: str | None) -> list[str]:
 def _distinct(store_url: str) -> set[frozenset[str]]:
     """Pairs curators marked as distinct events (``# distinct:`` comments in the YAML record)."""
     path = Path(store_url)
-    return distinct_pairs(path.read_text("utf-8")) if path.is_file() else set()
+    return _distinct_in(file_signature(path)) if path.is_file() else set()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _distinct_in(signature: tuple[str, int, int]) -> set[frozenset[str]]:
+    # Keyed by size and mtime: reading a large record on every rerun would slow every click.
+    return distinct_pairs(Path(signature[0]).read_text("utf-8"))
 
 
 def _drop_draft(index: int) -> None:

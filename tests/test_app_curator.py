@@ -164,3 +164,14 @@ def test_review_merge_adds_the_drafts_source(record, monkeypatch):
 
     merged = Document(after, "incidents.yaml").get(target)
     assert any(source.get("quote") == drafts[index]["sources"][0]["quote"] for source in merged["sources"])
+
+
+def test_row_chosen_in_the_table_becomes_the_incident_to_edit(record, monkeypatch):
+    test = signed_in(monkeypatch)
+    row = test.dataframe[0].value["id"].tolist().index("dez-2022-08-25-014")
+    test.session_state["incident_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    test.run()
+    assert test.selectbox(key="editor_pick").value == "dez-2022-08-25-014"
+    test.multiselect(key="actor").select("IRGC").run()
+    options = test.selectbox(key="editor_pick").options
+    assert "dez-2022-08-25-014" in options and "dez-2022-08-25-001" not in options  # only filtered incidents
