@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.errors import GeoError
+from geo.errors import GeoError, Problem
+from geo.validation import validate_incident
 
 MAX_KEPT_PROBLEMS = 1000  # beyond this only the count grows: memory stays bounded on a bad file
 
@@ -44,6 +45,11 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     new_actors: Counter = field(default_factory=Counter)
     on_problem: Callable[[RowProblem], None] | None = None
+
+    def skip(self, problem: RowProblem) -> None:
+        """Count a row that was left out, and record why."""
+        self.skipped += 1
+        self.refuse(problem)
 
     def refuse(self, problem: RowProblem) -> None:
         """Record a row that was left out (kept in memory up to MAX_KEPT_PROBLEMS)."""
@@ -109,3 +115,22 @@ def imported_records(items: Iterable[tuple[int, object]], counter: CountingReade
             if number % 2000 == 0:
                 bar.update(counter.count - bar.n)
         bar.update(counter.count - bar.n)
+
+
+def validated(raw: dict, number: int, report: ImportReport, path: str,
+              where: Callable[[Problem], tuple[str, object]]) -> dict | None:
+    """Validate one imported entry; a refused one is reported against the input column ``where`` names."""
+    record, problems = validate_incident(raw, path)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    report.warnings += len(problems) - len(errors)
+    if record is None:
+        first = errors[0]
+        column, value = where(first)
+        reason = first.message + (f" — {first.hint}" if first.hint else "")
+        report.skip(RowProblem(number, column, "" if value is None else str(value), reason))
+    return record
+
+
+def field_of(problem: Problem) -> str:
+    """The top-level schema field a problem is about (``sources[1].url`` -> ``sources``)."""
+    return (problem.field or "").split(".")[0].split("[")[0]

@@ -40,9 +40,8 @@ from functools import cache
 from pathlib import Path
 
 from geo.actors import registry
-from geo.errors import GeoError
-from geo.importers import ImportReport, RowProblem, imported_records, open_counted
-from geo.validation import validate_incident
+from geo.errors import GeoError, Problem
+from geo.importers import ImportReport, RowProblem, field_of, imported_records, open_counted, validated
 
 COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -140,19 +139,14 @@ def _import_row(row: dict, number: int, report: ImportReport, path: str) -> dict
     try:
         raw = acled_row_to_raw(row, report)
     except _RowError as err:
-        report.skipped += 1
-        report.refuse(RowProblem(number, err.column, str(row.get(err.column) or ""), err.reason))
+        report.skip(RowProblem(number, err.column, str(row.get(err.column) or ""), err.reason))
         return None
-    record, problems = validate_incident(raw, path)
-    errors = [problem for problem in problems if problem.severity == "error"]
-    report.warnings += len(problems) - len(errors)
-    if record is None:
-        report.skipped += 1
-        first = errors[0]
-        column = FIELD_COLUMNS.get((first.field or "").split(".")[0].split("[")[0], first.field or "")
-        reason = first.message + (f" — {first.hint}" if first.hint else "")
-        report.refuse(RowProblem(number, column, str(row.get(column) or ""), reason))
-    return record
+
+    def where(problem: Problem) -> tuple[str, object]:
+        column = FIELD_COLUMNS.get(field_of(problem), problem.field or "")
+        return column, row.get(column)
+
+    return validated(raw, number, report, path, where)
 
 
 def acled_row_to_raw(row: dict, report: ImportReport | None = None) -> dict:

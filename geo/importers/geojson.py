@@ -13,9 +13,8 @@ import math
 from collections.abc import Iterator
 from pathlib import Path
 
-from geo.errors import GeoError
-from geo.importers import ImportReport, RowProblem, imported_records, open_counted
-from geo.validation import validate_incident
+from geo.errors import GeoError, Problem
+from geo.importers import ImportReport, RowProblem, field_of, imported_records, open_counted, validated
 
 CHUNK = 1 << 20
 _WHITESPACE = " \t\r\n"
@@ -126,20 +125,13 @@ def read_geojson(path: str | Path, report: ImportReport, progress: bool = True) 
 def _import_feature(feature: object, number: int, report: ImportReport, path: str) -> dict | None:
     raw, problem = feature_to_raw(feature, number)
     if raw is None:
-        report.skipped += 1
-        report.refuse(problem)
+        report.skip(problem)
         return None
-    record, problems = validate_incident(raw, path)
-    errors = [item for item in problems if item.severity == "error"]
-    report.warnings += len(problems) - len(errors)
-    if record is None:
-        report.skipped += 1
-        first = errors[0]
-        column = f"properties.{first.field}" if first.field else "properties"
-        value = raw.get((first.field or "").split(".")[0].split("[")[0])
-        report.refuse(RowProblem(number, column, "" if value is None else str(value),
-                                 first.message + (f" — {first.hint}" if first.hint else "")))
-    return record
+
+    def where(found: Problem) -> tuple[str, object]:
+        return (f"properties.{found.field}" if found.field else "properties"), raw.get(field_of(found))
+
+    return validated(raw, number, report, path, where)
 
 
 def feature_to_raw(feature: object, number: int) -> tuple[dict | None, RowProblem | None]:
