@@ -13,18 +13,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
-from geo.extraction.cues import phrase_set
+from geo.extraction.cues import phrase_set, place_words
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
-from geo.textnorm import is_arabic, latin_skeleton, word_keys
+from geo.textnorm import is_arabic, latin_skeleton, normalise, word_keys
 
 MAX_WORDS = 6
 ADMIN_FEATURES = frozenset({"governorate", "district", "subdistrict", "river"})
 NEIGHBOURHOOD_FEATURES = frozenset({"neighbourhood"})
 _PRECISION_ORDER = ("site", "village", "town", "district")
-_NEIGHBOURHOOD_CUES = frozenset({"حي", "حيي", "احياء", "neighbourhood", "neighbourhoods", "neighborhood",
-                                 "neighborhoods", "hay"})
 
 
 @dataclass(frozen=True)
@@ -153,14 +152,20 @@ def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tu
     if length == 1 and all(gaz.places[place_id].feature in NEIGHBOURHOOD_FEATURES for place_id, _ in found):
         before = {form for token in tokens[max(0, index - 2):index] for form in token.forms}
         listed = index >= 2 and first.norm.startswith("و")
-        return bool(before & _NEIGHBOURHOOD_CUES) or listed and _previous_is_neighbourhood(tokens, index, gaz)
+        return bool(before & _neighbourhood_cues()) or listed and _previous_is_neighbourhood(tokens, index, gaz)
     return True
+
+
+@cache
+def _neighbourhood_cues() -> frozenset[str]:
+    words = place_words()["neighbourhood"]
+    return frozenset(normalise(word) for word in (*words["ar"], *words["en"]))
 
 
 def _previous_is_neighbourhood(tokens: Sequence[Token], index: int, gaz: Gazetteer) -> bool:
     for back in range(max(0, index - 4), index):
         before = {form for token in tokens[max(0, back - 2):back] for form in token.forms}
-        if before & _NEIGHBOURHOOD_CUES:
+        if before & _neighbourhood_cues():
             return True
     return False
 
