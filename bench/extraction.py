@@ -11,7 +11,6 @@ precision counts the drafts that give it.
 
 from __future__ import annotations
 
-import math
 import sys
 import time
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from geo.distance import distance_km
 from geo.extraction import extract_drafts, read_article
 
 ARTICLES = Path(__file__).parents[1] / "tests" / "data" / "articles"
@@ -52,12 +52,6 @@ class Result:
     @property
     def per_second(self) -> float:
         return self.articles / self.seconds if self.seconds else float("inf")
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    dlat = (lat2 - lat1) * 111.0
-    dlon = (lon2 - lon1) * 111.0 * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.hypot(dlat, dlon)
 
 
 def _quantity_min(value: object) -> int | None:
@@ -97,7 +91,7 @@ def score_article(labels: list[dict], drafts: list, tallies: dict[str, Tally]) -
     pairs = []
     for li, label in enumerate(labels):
         for di, draft in enumerate(drafts):
-            distance = _km(label["lat"], label["lon"], draft.record["lat"], draft.record["lon"])
+            distance = distance_km(label["lat"], label["lon"], draft.record["lat"], draft.record["lon"])
             if distance <= float(label["precision_km"]):
                 same_type = draft.record["event_type"] == label.get("event_type")
                 same_quote = _same_sentence(label.get("quote"), draft.record["sources"][0].get("quote"))

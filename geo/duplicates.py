@@ -29,6 +29,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from geo.distance import EARTH_RADIUS_KM
 from geo.errors import Problem
 from geo.frame import records_to_frame
 from geo.schema import PRECISION_RADIUS_KM, TIME_PRECISION_DAYS
@@ -36,7 +37,6 @@ from geo.validation import validate_incident
 
 DEFAULT_MAX_KM = 5.0
 DEFAULT_MAX_DAYS = 2
-EARTH_RADIUS_KM = 6371.0088
 _DISTINCT = re.compile(r"^\s*#\s*distinct:\s*(.+)$", re.MULTILINE)
 _ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor1", "assoc_actor2")
 

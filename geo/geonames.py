@@ -12,13 +12,13 @@ feature type is *added* with id ``gn-<geonameid>``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from geo.distance import distance_km
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer, Place, read_places
 from geo.schema import read_data_file
@@ -108,14 +108,6 @@ def read_rows(path: str | Path, progress: bool = True) -> Iterator[GeoNamesRow |
         except UnicodeDecodeError as err:
             raise GeoError(f"{path}: not UTF-8 text (byte {err.start}) — GeoNames dumps are UTF-8; "
                            "download the file again") from err
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _names_of(row: GeoNamesRow) -> list[str]:

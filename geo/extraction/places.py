@@ -10,11 +10,11 @@ the precision; "between X and Y" is one place half-way.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
+from geo.distance import distance_km
 from geo.extraction.cues import phrase_set, place_words
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
@@ -218,7 +218,7 @@ def resolve(mention: PlaceMention, gaz: Gazetteer, context_ids: set[str],
     def key(place: Place) -> tuple:
         parent_next = place.parent in next_ids if place.parent else False
         parent_named = place.parent in context_ids if place.parent else False
-        distance = _km(place.lat, place.lon, *centre) if centre else 0.0
+        distance = distance_km(place.lat, place.lon, *centre) if centre else 0.0
         return (not parent_next, not parent_named, distance)
 
     place = min(places, key=key) if len(places) > 1 else places[0]
@@ -228,12 +228,6 @@ def resolve(mention: PlaceMention, gaz: Gazetteer, context_ids: set[str],
     elif mention.near and precision == "site":
         precision = "village"
     return replace(mention, place=place, lat=place.lat, lon=place.lon, precision=precision)
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    dlat = (lat2 - lat1) * 111.0
-    dlon = (lon2 - lon1) * 111.0 * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.hypot(dlat, dlon)
 
 
 def event_places(mentions: list[PlaceMention], tokens: Sequence[Token]) -> list[PlaceMention]:
@@ -260,7 +254,7 @@ def event_places(mentions: list[PlaceMention], tokens: Sequence[Token]) -> list[
             first = kept.pop()
             lat = (first.lat + mention.lat) / 2
             lon = (first.lon + mention.lon) / 2
-            distance = _km(first.lat, first.lon, mention.lat, mention.lon)
+            distance = distance_km(first.lat, first.lon, mention.lat, mention.lon)
             precision = "town" if distance < 12 else "district"
             kept.append(replace(first, lat=lat, lon=lon, precision=precision,
                                 text=first.text + " … " + mention.text, end=mention.end))
