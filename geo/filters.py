@@ -60,15 +60,19 @@ class IncidentFilter:
 
 def search_text(frame: pd.DataFrame) -> pd.Series:
     """The normalised text each incident is searched by: description, place, notes, sources."""
-    parts = []
-    for description, place, notes, sources in zip(
-        frame["description"], frame["place"], frame["notes"], frame["sources"], strict=True
-    ):
-        words = [_text(description), _text(place), _text(notes)]
-        for source in sources if isinstance(sources, list) else []:
-            words.extend(_text(source.get(key)) for key in ("publisher", "quote", "url"))
-        parts.append(normalise(" ".join(words)))
+    parts = [incident_search_text(description, place, notes, sources) for description, place, notes, sources
+             in zip(frame["description"], frame["place"], frame["notes"], frame["sources"], strict=True)]
     return pd.Series(parts, index=frame.index, dtype="object")
+
+
+def incident_search_text(description: object, place: object, notes: object, sources: object) -> str:
+    """One incident's normalised search text (see `search_text`)."""
+    words = [_text(description), _text(place), _text(notes)]
+    for source in sources if isinstance(sources, list) else ():
+        words.append(_text(source.get("publisher")))
+        words.append(_text(source.get("quote")))
+        words.append(_text(source.get("url")))
+    return normalise(" ".join(words))
 
 
 def _text(value: object) -> str:
