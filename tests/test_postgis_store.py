@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import string
 from pathlib import Path
 
 import pandas as pd
@@ -119,6 +121,9 @@ FILTERS = {
     "text-percent": IncidentFilter(text="100%"),
     "text-underscore": IncidentFilter(text="certainty_of"),
     "text-quote": IncidentFilter(text="quote '"),
+    "text-inside-a-word": IncidentFilter(text="ajin"),
+    "text-two-letters": IncidentFilter(text="ha"),
+    "text-absent": IncidentFilter(text="zzyzx"),
     "bbox": IncidentFilter(bbox=(38.0, 34.0, 40.5, 35.5)),
     "polygon": IncidentFilter(area_wkt="POLYGON((39 33, 42 33, 42 36, 39 33))"),
     "governorate": IncidentFilter(governorates=("Deir ez-Zor",)),
@@ -310,3 +315,73 @@ def test_failed_bulk_load_keeps_the_indexes(store, sample):
     with pytest.raises(StoreError, match="refused a value"):
         store.upsert([*sample[:120], bad], batch_size=50)
     assert _index_oids(store) == before and store.count() == 0
+
+
+def _colliding_words() -> tuple[str, str]:
+    """Two different words with the same 32-bit word hash (found by the birthday bound)."""
+    from geo.stores.pg_search import word_hash
+
+    rng = random.Random(5)
+    seen: dict[int, str] = {}
+    for _ in range(2_000_000):
+        word = "".join(rng.choices(string.ascii_lowercase, k=10))
+        other = seen.setdefault(word_hash(word), word)
+        if other != word:
+            return other, word
+    raise AssertionError("no collision found")
+
+
+def test_a_word_hash_collision_never_adds_a_match(store):
+    first, second = _colliding_words()
+    one = {**_extra_raw()[0], "id": "collide-one", "description": f"near {first}"}
+    two = {**_extra_raw()[0], "id": "collide-two", "description": f"near {second}"}
+    store.save(one, None, "tester")
+    store.save(two, None, "tester")
+    assert store.ids(IncidentFilter(text=second)) == ["collide-two"]
+    assert store.ids(IncidentFilter(text=first)) == ["collide-one"]
+
+
+def test_search_follows_edits_and_terms_held_by_many_words(store, sample, monkeypatch):
+    from geo.stores import pg_search
+
+    raw = {**_extra_raw()[0], "id": "search-edit-001", "description": "Qwertyuiop strike"}
+    version = store.save(raw, None, "tester")
+    assert store.ids(IncidentFilter(text="wertyu")) == [raw["id"]]
+    store.save({**raw, "description": "another strike"}, version, "tester")
+    assert store.ids(IncidentFilter(text="wertyu")) == []
+    store.upsert(sample)
+    frame = records_to_frame([*sample, validate_incidents([{**raw, "description": "another strike"}], "x")[0][0]])
+    monkeypatch.setattr(pg_search, "MAX_TERM_WORDS", 3)  # "an" and "ing" now fall back to LIKE alone
+    for text in ("ing", "an", "strike"):
+        flt = IncidentFilter(text=text)
+        assert sorted(store.ids(flt)) == sorted(apply_filter(frame, flt)["id"])
+
+
+def test_init_brings_a_schema_1_database_up_to_date(store, sample):
+    store.upsert(sample)
+    versions = dict(store._connection().execute("SELECT id, version FROM incidents").fetchall())
+    conn = store._connection()
+    # The shape version 1 of the schema had: trigram-indexed text, no word index.
+    conn.execute("DROP INDEX incidents_search_words_idx; ALTER TABLE incidents DROP COLUMN search_words; "
+                 "DROP TABLE search_vocab; UPDATE geo_schema SET version = 1; "
+                 "CREATE INDEX incidents_search_idx ON incidents USING gin (search_text gin_trgm_ops)")
+    store.init()
+    assert conn.execute("SELECT max(version) FROM geo_schema").fetchone()[0] == pg_sql.SCHEMA_VERSION
+    assert set(pg_sql.INDEXES) <= set(_index_oids(store)) and "incidents_search_idx" not in _index_oids(store)
+    assert dict(conn.execute("SELECT id, version FROM incidents").fetchall()) == versions
+    frame = records_to_frame(sample)
+    for text in ("hajin", "ajin", "البوكمال", "strike"):
+        flt = IncidentFilter(text=text)
+        assert sorted(store.ids(flt)) == sorted(apply_filter(frame, flt)["id"])
+
+
+ODD_WORDS = ['say "no"', "back\\slash", "{braces}", "a,b", "NULL", "", " spaced ", "قوات"]
+
+
+def test_lists_with_odd_characters_round_trip(store):
+    raw = {**_extra_raw()[0], "id": "odd-lists-001", "tags": ODD_WORDS}
+    store.upsert(validate_incidents([raw], "odd")[0])
+    assert store.get("odd-lists-001")[0]["tags"] == ODD_WORDS
+    version = store.get("odd-lists-001")[1]
+    store.save({**raw, "tags": list(reversed(ODD_WORDS))}, version, "tester")
+    assert store.get("odd-lists-001")[0]["tags"] == list(reversed(ODD_WORDS))

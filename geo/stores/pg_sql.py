@@ -8,6 +8,7 @@ below are ever composed into statement text, so a filter value such as
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 
 from psycopg import sql
 
@@ -16,14 +17,15 @@ from geo.frame import COLUMNS
 from geo.schema import source_fields
 from geo.textnorm import normalise
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The columns a validated record is stored in: every frame column but the
 # YAML line number, which means nothing in a database.
 DATA_COLUMNS: tuple[str, ...] = tuple(column for column in COLUMNS if column != "line")
 # Plus the normalised search text, computed in Python with geo.textnorm so the
-# database matches exactly what the in-memory filter matches.
-WRITE_COLUMNS: tuple[str, ...] = (*DATA_COLUMNS, "search_text")
+# database matches exactly what the in-memory filter matches, and the hashes of
+# its words that index it (see geo.stores.pg_search).
+WRITE_COLUMNS: tuple[str, ...] = (*DATA_COLUMNS, "search_text", "search_words")
 
 # The secondary indexes of ``incidents``, by name. A bulk load into an empty
 # table drops them and builds each once at the end (see PostgisStore.upsert).
@@ -35,7 +37,7 @@ INDEXES: dict[str, str] = {
     "incidents_side2_idx": "(side2)",
     "incidents_actor1_idx": "(actor1)",
     "incidents_actor2_idx": "(actor2)",
-    "incidents_search_idx": "USING gin (search_text gin_trgm_ops)",
+    "incidents_search_words_idx": "USING gin (search_words)",
 }
 
 
@@ -44,23 +46,25 @@ def create_indexes() -> str:
     return "\n".join(f"CREATE INDEX IF NOT EXISTS {name} ON incidents {how};" for name, how in INDEXES.items())
 
 
+# Indexed text columns compare bytewise ("C"): ids sort as Python sorts them,
+# and the indexes skip the locale's string collation on every comparison.
 DDL = """
 CREATE EXTENSION IF NOT EXISTS postgis;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE TABLE IF NOT EXISTS incidents (
-    id text PRIMARY KEY CHECK (id ~ '^[a-z0-9][a-z0-9-]{2,80}$'),
+    id text COLLATE "C" PRIMARY KEY CHECK (id ~ '^[a-z0-9][a-z0-9-]{2,80}$'),
     date date NOT NULL,
     date_end date CHECK (date_end IS NULL OR date_end >= date),
     time_precision text NOT NULL DEFAULT 'day',
     time text,
     event_type text NOT NULL,
     sub_event_type text NOT NULL,
-    actor1 text NOT NULL,
+    actor1 text COLLATE "C" NOT NULL,
     actor1_attribution text,
-    side1 text,
-    actor2 text,
+    side1 text COLLATE "C",
+    actor2 text COLLATE "C",
     actor2_attribution text,
-    side2 text,
+    side2 text COLLATE "C",
     assoc_actor1 text[] NOT NULL DEFAULT '{}',
     assoc_actor2 text[] NOT NULL DEFAULT '{}',
     place text NOT NULL,
@@ -84,6 +88,7 @@ CREATE TABLE IF NOT EXISTS incidents (
     last_edited_by text,
     last_edited_at text,
     search_text text NOT NULL DEFAULT '',
+    search_words integer[] NOT NULL DEFAULT '{}',
     version integer NOT NULL DEFAULT 1,
     geom geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED,
     period daterange GENERATED ALWAYS AS (daterange(date, COALESCE(date_end, date), '[]')) STORED
@@ -95,8 +100,23 @@ CREATE TABLE IF NOT EXISTS deleted_incidents (
     deleted_by text,
     last_version integer
 );
+CREATE TABLE IF NOT EXISTS search_vocab (
+    word text COLLATE "C" PRIMARY KEY,
+    hash integer NOT NULL
+);
+CREATE INDEX IF NOT EXISTS search_vocab_word_idx ON search_vocab USING gin (word gin_trgm_ops);
 CREATE TABLE IF NOT EXISTS geo_schema (version integer NOT NULL);
 """.replace("{indexes}", create_indexes())
+
+
+# From schema 1: free text was indexed by trigrams of each incident's whole text.
+MIGRATE_1_TO_2 = """
+ALTER TABLE incidents ADD COLUMN IF NOT EXISTS search_words integer[] NOT NULL DEFAULT '{}';
+ALTER TABLE incidents ALTER COLUMN id TYPE text COLLATE "C", ALTER COLUMN actor1 TYPE text COLLATE "C",
+    ALTER COLUMN actor2 TYPE text COLLATE "C", ALTER COLUMN side1 TYPE text COLLATE "C",
+    ALTER COLUMN side2 TYPE text COLLATE "C";
+DROP INDEX IF EXISTS incidents_search_idx;
+"""
 
 
 def _ident_list(columns: tuple[str, ...], prefix: str = "") -> sql.Composable:
@@ -162,14 +182,29 @@ def update_one() -> sql.Composable:
                    "RETURNING version").format(sets=sets)
 
 
+def array_literal(values: Iterable[object]) -> str:
+    """A PostgreSQL array literal (``{"a","b"}``) for text or integers.
+
+    Bulk writes send arrays as literals: psycopg adapts a Python list element
+    by element, which costs a COPY five times more than the whole row else.
+    """
+    items = [str(value).replace("\\", "\\\\").replace('"', '\\"') for value in values]
+    return "{" + ",".join(f'"{item}"' for item in items) + "}"
+
+
 def like_pattern(term: str) -> str:
     """A LIKE pattern matching the term anywhere, with LIKE's own wildcards escaped."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def where_clause(flt: IncidentFilter | None) -> tuple[sql.Composable, list]:
+def where_clause(flt: IncidentFilter | None,
+                 term_words: Mapping[str, list[int] | None] | None = None) -> tuple[sql.Composable, list]:
     """The WHERE clause and its parameters for a filter, with the semantics of geo.filters.mask.
+
+    ``term_words`` gives, per search term, the word hashes that hold it (see
+    geo.stores.pg_search.term_hashes), so the word index can find the
+    candidates; a term without them is matched by LIKE alone.
 
     Governorate and district are pushed down loosely (an incident without one may
     still get it filled from the gazetteer at load time); the store filters them
@@ -212,11 +247,20 @@ def where_clause(flt: IncidentFilter | None) -> tuple[sql.Composable, list]:
         # ST_Contains, like shapely.contains_xy in the in-memory filter: a point
         # exactly on the drawn edge is outside in both, so the stores agree.
         add("ST_Contains(ST_GeomFromText(%s, 4326), geom)", flt.area_wkt)
-    for term in normalise(flt.text).split() if flt.text.strip() else ():
-        add("search_text LIKE %s", like_pattern(term))
+    for term in search_terms(flt):
+        hashes = (term_words or {}).get(term)
+        if hashes is None:
+            add("search_text LIKE %s", like_pattern(term))
+        else:
+            add("search_words && %s::integer[] AND search_text LIKE %s", hashes, like_pattern(term))
     if not parts:
         return sql.SQL("TRUE"), []
     return sql.SQL(" AND ").join(sql.SQL("({})").format(part) for part in parts), params
+
+
+def search_terms(flt: IncidentFilter | None) -> list[str]:
+    """The normalised words of the filter's text; each must occur in a matching incident's search text."""
+    return normalise(flt.text).split() if flt is not None and flt.text.strip() else []
 
 
 def _role(add, role: str, acted: str, targeted: str, values: list[str]) -> None:

@@ -33,7 +33,7 @@ from geo.frame import empty_frame, records_to_frame
 from geo.gctools import gc_paused, gc_relaxed
 from geo.rawrecord import dump_incident, record_to_raw
 from geo.records import fill_admin_areas
-from geo.stores import pg_sql
+from geo.stores import pg_search, pg_sql
 from geo.stores.urls import redact
 from geo.validation import validate_incident
 
@@ -126,18 +126,24 @@ class PostgisStore:
     # Schema
 
     def init(self) -> None:
-        """Create the extensions, tables and indexes; running it again changes nothing."""
+        """Create the extensions, tables and indexes, or bring an older schema up to date; idempotent."""
         conn = self._connection()
         with self._errors("creating the schema"):
             try:
                 with conn.transaction():
-                    conn.execute(pg_sql.DDL)
-                    found = conn.execute("SELECT max(version) FROM geo_schema").fetchone()[0]
-                    if found is None:
-                        conn.execute("INSERT INTO geo_schema (version) VALUES (%s)", (pg_sql.SCHEMA_VERSION,))
-                    elif found > pg_sql.SCHEMA_VERSION:
+                    found = _schema_version(conn)
+                    if found is not None and found > pg_sql.SCHEMA_VERSION:
                         raise StoreError(f"{self.safe_url}: schema version {found} is newer than this "
                                          f"program's {pg_sql.SCHEMA_VERSION} — update the program")
+                    if found == 1:
+                        conn.execute(pg_sql.MIGRATE_1_TO_2)
+                    conn.execute(pg_sql.DDL)
+                    if found == 1:
+                        _fill_search_words(conn)
+                    if found is None:
+                        conn.execute("INSERT INTO geo_schema (version) VALUES (%s)", (pg_sql.SCHEMA_VERSION,))
+                    elif found < pg_sql.SCHEMA_VERSION:
+                        conn.execute("UPDATE geo_schema SET version = %s", (pg_sql.SCHEMA_VERSION,))
             except (psycopg.errors.FeatureNotSupported, psycopg.errors.UndefinedFile) as err:
                 raise StoreError(f"{self.safe_url}: PostGIS or pg_trgm is not installed on the server "
                                  f"({_first_line(err, self.url)}) — install postgresql-15-postgis-3 "
@@ -178,29 +184,34 @@ class PostgisStore:
             frame = frame[keep.to_numpy()]
         return frame, []
 
+    def _where(self, flt: IncidentFilter | None) -> tuple[sql.Composable, list]:
+        """The WHERE clause for a filter, with the word index's candidates for each search term."""
+        conn = self._connection()
+        return pg_sql.where_clause(flt, {term: pg_search.term_hashes(conn, term) for term in pg_sql.search_terms(flt)})
+
     def ids(self, flt: IncidentFilter | None = None) -> list[str]:
         """The ids of the matching incidents, ordered by date then id (cheap: no frame is built)."""
         if flt is not None and (flt.governorates or flt.districts):
             return self.load(flt)[0]["id"].tolist()  # admin areas are only exact after filling
-        where, params = pg_sql.where_clause(flt)
-        query = sql.SQL("SELECT id FROM incidents WHERE {} ORDER BY date, id").format(where)
         with self._errors("querying incidents"):
+            where, params = self._where(flt)
+            query = sql.SQL("SELECT id FROM incidents WHERE {} ORDER BY date, id").format(where)
             return [row[0] for row in self._connection().execute(query, params)]
 
     def count(self, flt: IncidentFilter | None = None) -> int:
         """How many incidents match the filter."""
         if flt is not None and (flt.governorates or flt.districts):
             return len(self.ids(flt))
-        where, params = pg_sql.where_clause(flt)
         with self._errors("counting incidents"):
+            where, params = self._where(flt)
             return self._connection().execute(
                 sql.SQL("SELECT count(*) FROM incidents WHERE {}").format(where), params).fetchone()[0]
 
     def _select(self, flt: IncidentFilter | None) -> Iterator[tuple[dict, str]]:
-        where, params = pg_sql.where_clause(flt)
-        query = sql.SQL("SELECT {}, search_text FROM incidents WHERE {} ORDER BY date, id").format(
-            pg_sql.select_columns(), where)
         with self._errors("querying incidents"):
+            where, params = self._where(flt)
+            query = sql.SQL("SELECT {}, search_text FROM incidents WHERE {} ORDER BY date, id").format(
+                pg_sql.select_columns(), where)
             rows = self._connection().execute(query, params).fetchall()
         for row in rows:
             yield _row_to_record(row), row[-1]
@@ -258,9 +269,12 @@ class PostgisStore:
         if clean is None or errors:
             raise RecordError(errors)
         ident = clean["id"]
-        row = _record_to_row(clean, _search_text(clean))
+        text = _search_text(clean)
+        words = pg_search.text_words(text)
+        row = _record_to_row(clean, text, words)
         conn = self._connection()
         with self._errors(f"saving incident {ident}"), conn.transaction():
+            pg_search.write_vocabulary(conn, [(word, pg_search.word_hash(word)) for word in words])
             if base_version is None:
                 if conn.execute("SELECT 1 FROM deleted_incidents WHERE id = %s", (ident,)).fetchone():
                     raise ConflictError(f"incident {ident}: this id belonged to a deleted incident and is "
@@ -317,15 +331,17 @@ class PostgisStore:
                                  "SELECT {} FROM incidents WITH NO DATA").format(_write_columns()))
             pending: Future | None = None
             rebuild = False
+            vocabulary = pg_search.VocabularyBatch()
             try:
                 for batch in _batches(records, batch_size):
                     if pending is None and not rebuild and len(batch) >= batch_size:
                         rebuild = _drop_indexes_if_empty(conn)
                     batch = list({record["id"]: record for record in batch}.values())  # last one wins
-                    rows = [_record_to_row(record, _search_text(record)) for record in batch]
+                    rows, words = _rows_and_words(batch)
+                    new_words = vocabulary.new_words(words)
                     if pending is not None:
                         counts.add(pending.result())
-                    pending = writer.submit(_write_batch, conn, rows)
+                    pending = writer.submit(_write_batch, conn, rows, new_words)
                 if pending is not None:
                     counts.add(pending.result())
                     pending = None
@@ -335,6 +351,27 @@ class PostgisStore:
                 if pending is not None:  # an error while reading: let the writer finish before rolling back
                     pending.exception()
         return counts
+
+
+def _schema_version(conn: psycopg.Connection) -> int | None:
+    """The schema version the database is at, or None for a database without the incident schema."""
+    if conn.execute("SELECT to_regclass('geo_schema')").fetchone()[0] is None:
+        return None
+    return conn.execute("SELECT max(version) FROM geo_schema").fetchone()[0]
+
+
+def _fill_search_words(conn: psycopg.Connection, batch_size: int = 5000) -> None:
+    """Index the search text of incidents written before the word index existed (schema 1 → 2)."""
+    vocabulary = pg_search.VocabularyBatch()
+    with conn.cursor(name="geo_search_words") as cursor:
+        cursor.execute("SELECT id, search_text FROM incidents")
+        while rows := cursor.fetchmany(batch_size):
+            found = [pg_search.text_words(text) for _, text in rows]
+            pg_search.write_vocabulary(conn, vocabulary.new_words(set().union(*found)))
+            hashes = [pg_search.hashes_literal(words) for words in found]
+            conn.execute("UPDATE incidents i SET search_words = w.hashes::integer[] "
+                         "FROM unnest(%s::text[], %s::text[]) AS w(id, hashes) WHERE i.id = w.id",
+                         ([ident for ident, _ in rows], hashes))
 
 
 def _write_columns() -> sql.Composable:
@@ -359,8 +396,9 @@ def _drop_indexes_if_empty(conn: psycopg.Connection) -> bool:
     return True
 
 
-def _write_batch(conn: psycopg.Connection, rows: list[tuple]) -> UpsertCounts:
-    """COPY one batch into the staging table and upsert it (runs in the writer thread)."""
+def _write_batch(conn: psycopg.Connection, rows: list[tuple], new_words: list[tuple[str, int]]) -> UpsertCounts:
+    """COPY one batch into the staging table and upsert it, with its new search words (in the writer thread)."""
+    pg_search.write_vocabulary(conn, new_words)
     with conn.cursor() as cursor:
         with cursor.copy(sql.SQL("COPY incident_staging ({}) FROM STDIN").format(_write_columns())) as copy:
             for row in rows:
@@ -407,20 +445,33 @@ _LISTS = tuple(index for index, column in enumerate(pg_sql.DATA_COLUMNS)
 _SOURCES = pg_sql.DATA_COLUMNS.index("sources")
 
 
-def _record_to_row(record: dict, text: str) -> tuple:
+def _rows_and_words(batch: list[dict]) -> tuple[list[tuple], set[str]]:
+    """The rows to write for a batch of records, and every search word they hold."""
+    rows, words = [], set()
+    for record in batch:
+        text = _search_text(record)
+        found = pg_search.text_words(text)
+        words |= found
+        rows.append(_record_to_row(record, text, found))
+    return rows, words
+
+
+def _record_to_row(record: dict, text: str, words: set[str]) -> tuple:
     """The values of pg_sql.WRITE_COLUMNS for one validated record.
 
-    Dates go as ISO text and the sources as JSON text: the server parses both
-    faster than psycopg adapts date and Jsonb objects, which matters on a bulk load.
+    Dates, sources and arrays go as text (ISO dates, JSON, array literals): the
+    server parses them faster than psycopg adapts the Python objects, which
+    matters on a bulk load.
     """
     values = [record.get(column) for column in pg_sql.DATA_COLUMNS]
     for index in _DATES:
         if values[index] is not None:
             values[index] = str(values[index])[:10]
     for index in _LISTS:
-        values[index] = list(values[index] or ())
+        values[index] = pg_sql.array_literal(values[index] or ())
     values[_SOURCES] = orjson.dumps(values[_SOURCES] or []).decode()
     values.append(text)
+    values.append(pg_search.hashes_literal(words))
     return tuple(values)
 
 
