@@ -53,6 +53,12 @@ def fields() -> dict[str, FieldSpec]:
     return specs
 
 
+@cache
+def required_fields() -> tuple[str, ...]:
+    """The names of the fields every incident must give."""
+    return tuple(name for name, spec in fields().items() if spec.required)
+
+
 def source_fields() -> dict[str, dict]:
     return schema()["source_fields"]
 

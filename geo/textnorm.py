@@ -26,6 +26,9 @@ _ARABIC_FOLD = str.maketrans({
 _LATIN_PUNCT = re.compile(r"[\u2018\u2019\u02bc\u02bb`'´ʿʾ]")
 _SEPARATORS = re.compile(r"[\s\-_/.,;:()\[\]\"!?]+")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+# _SEPARATORS for ASCII as a translation (plus the apostrophes dropped): one
+# pass, then split() folds the runs of spaces, as the pattern's ``+`` does.
+_ASCII_FOLD = str.maketrans({**dict.fromkeys("-_/.,;:()[]\"!?", " "), "'": None, "`": None})
 # English articles written before a name: al-Bukamal, el-Mayadin, ad-Duwayr, az-Zor.
 _EN_ARTICLE = re.compile(r"\b(?:al|el|ad|adh|ar|as|ash|at|ath|az|an|ed|er|es|et|ez|en|ul)\s+(?=\w)")
 
@@ -54,7 +57,7 @@ def _normalise_ascii(text: str) -> str:
     letters, and casefolds as it lowercases; only the apostrophes, case and
     separators are left to fold. A test checks it equals `_normalise_unicode`.
     """
-    return _SEPARATORS.sub(" ", text.replace("'", "").replace("`", "").lower()).strip()
+    return " ".join(text.translate(_ASCII_FOLD).lower().split())
 
 
 def _normalise_unicode(text: str) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from geo.actors import ActorRegistry, registry
 from geo.errors import Problem
-from geo.schema import attributions, event_types, fields, quantity_qualifiers, region, source_fields
+from geo.schema import attributions, event_types, fields, quantity_qualifiers, region, required_fields, source_fields
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -172,7 +172,7 @@ def _check_sources(check: _Checker, key: str, value: object) -> list[dict]:
         check.error(key, "at least one source is required",
                     "add `sources: [{publisher: ..., url: ..., quote: ...}]`")
         return []
-    known = set(source_fields())
+    order = source_fields()
     sources = []
     for index, item in enumerate(value, 1):
         label = f"{key}[{index}]"
@@ -180,11 +180,11 @@ def _check_sources(check: _Checker, key: str, value: object) -> list[dict]:
             check.error(label, f"expected a mapping with publisher/url/quote, got {item!r}",
                         "write each source as `- publisher: ...` with its fields indented below")
             continue
-        unknown = set(item) - known
+        unknown = [key for key in item if key not in order]
         if unknown:
             check.error(label, f"unknown keys {sorted(unknown)}",
-                        f"allowed: {', '.join(known)}" + (f"; {_suggest(sorted(unknown)[0], known)}"))
-        source = {name: item.get(name) for name in known}
+                        f"allowed: {', '.join(order)}" + (f"; {_suggest(sorted(unknown)[0], order)}"))
+        source = {name: item.get(name) for name in order}
         if not source["publisher"]:
             check.error(f"{label}.publisher", "the publisher is missing", "name who published it")
         url = source["url"]
@@ -203,7 +203,7 @@ def _check_sources(check: _Checker, key: str, value: object) -> list[dict]:
         for text_key in ("publisher", "quote"):
             if source[text_key] is not None and not isinstance(source[text_key], str):
                 source[text_key] = str(source[text_key])
-        sources.append({name: source[name] for name in source_fields()})
+        sources.append(source)
     return sources
 
 
@@ -250,9 +250,9 @@ def validate_incident(raw: object, path: str, actors: ActorRegistry | None = Non
     unknown = [key for key in raw if key not in spec]
     for key in unknown:
         check.error(key, "unknown field", _suggest(key, spec) or "see the data format in README.md")
-    for name, field in spec.items():
-        if field.required and raw.get(name) in (None, "", []):
-            check.error(name, "required field is missing", f"add `{name}:` — {field.doc}")
+    for name in required_fields():
+        if raw.get(name) in (None, "", []):
+            check.error(name, "required field is missing", f"add `{name}:` — {spec[name].doc}")
 
     record: dict = {"line": getattr(raw, "line", None)}
     ident = raw.get("id")

@@ -161,10 +161,10 @@ def acled_row_to_raw(row: dict, report: ImportReport | None = None) -> dict:
             notes.append(f"ACLED {key}: {value[key]}.")
     actor1 = _actor(value["actor1"], "actor1", notes, report) or FALLBACK_ACTOR
     actor2 = _actor(value["actor2"], "actor2", notes, report) if value["actor2"] else None
-    publishers = list(dict.fromkeys(part.strip() for part in value["source"].split(";") if part.strip()))
-    sources = [{"publisher": "ACLED", "quote": value["notes"] or None}]
+    publishers = _split(value["source"])
+    sources = [{"publisher": "ACLED", "quote": value["notes"]} if value["notes"] else {"publisher": "ACLED"}]
     sources += [{"publisher": publisher} for publisher in publishers]
-    tags = ["acled", *dict.fromkeys(tag.strip() for tag in value["tags"].split(";") if tag.strip())]
+    tags = ["acled", *_split(value["tags"])]
     if value["civilian_targeting"]:
         tags.append("civilian-targeting")
     raw = {
@@ -185,7 +185,7 @@ def acled_row_to_raw(row: dict, report: ImportReport | None = None) -> dict:
         "district": value["admin2"] or None,
         "fatalities": _fatalities(value["fatalities"]),
         "description": value["notes"] or None,
-        "sources": [{key: item for key, item in source.items() if item is not None} for source in sources],
+        "sources": sources,
         "status": "fair" if len(publishers) >= 2 else "weak",
         "tags": tags,
         "notes": " ".join(notes),
@@ -208,8 +208,15 @@ def _actor(name: str, column: str, notes: list[str], report: ImportReport | None
 
 
 def _assoc(names: str, column: str, notes: list[str], report: ImportReport | None) -> list[str]:
-    found = (_actor(part.strip(), column, notes, report) for part in names.split(";") if part.strip())
+    found = (_actor(name, column, notes, report) for name in _split(names))
     return list(dict.fromkeys(name for name in found if name))
+
+
+def _split(text: str) -> list[str]:
+    """The distinct non-empty parts of an ACLED ``;``-separated list, in order."""
+    if not text:
+        return []
+    return list(dict.fromkeys(part.strip() for part in text.split(";") if part.strip()))
 
 
 def _date(text: str) -> str:

@@ -36,14 +36,27 @@ def word_hash(word: str) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
 
 
-def text_words(text: str) -> set[str]:
-    """The distinct words of a normalised search text."""
-    return set(text.split())
+def text_words(text: str) -> list[str]:
+    """The distinct words of a normalised search text, in order: the same text always gives the same list."""
+    return list(dict.fromkeys(text.split()))
 
 
 def hashes_literal(words: Iterable[str]) -> str:
     """The hashes of the given words as an ``integer[]`` literal, for an incident's ``search_words``."""
-    return "{" + ",".join(map(str, sorted({word_hash(word) for word in words}))) + "}"
+    return "{" + ",".join([_hash_text(word) for word in words]) + "}"
+
+
+_hash_texts: dict[str, str] = {}
+
+
+def _hash_text(word: str) -> str:
+    """``str(word_hash(word))``, remembered: most words of a bulk load recur."""
+    found = _hash_texts.get(word)
+    if found is None:
+        if len(_hash_texts) >= MAX_REMEMBERED_WORDS:
+            _hash_texts.clear()
+        found = _hash_texts[word] = str(word_hash(word))
+    return found
 
 
 class VocabularyBatch:

@@ -367,7 +367,7 @@ def _fill_search_words(conn: psycopg.Connection, batch_size: int = 5000) -> None
         cursor.execute("SELECT id, search_text FROM incidents")
         while rows := cursor.fetchmany(batch_size):
             found = [pg_search.text_words(text) for _, text in rows]
-            pg_search.write_vocabulary(conn, vocabulary.new_words(set().union(*found)))
+            pg_search.write_vocabulary(conn, vocabulary.new_words({word for words in found for word in words}))
             hashes = [pg_search.hashes_literal(words) for words in found]
             conn.execute("UPDATE incidents i SET search_words = w.hashes::integer[] "
                          "FROM unnest(%s::text[], %s::text[]) AS w(id, hashes) WHERE i.id = w.id",
@@ -451,12 +451,12 @@ def _rows_and_words(batch: list[dict]) -> tuple[list[tuple], set[str]]:
     for record in batch:
         text = _search_text(record)
         found = pg_search.text_words(text)
-        words |= found
+        words.update(found)
         rows.append(_record_to_row(record, text, found))
     return rows, words
 
 
-def _record_to_row(record: dict, text: str, words: set[str]) -> tuple:
+def _record_to_row(record: dict, text: str, words: list[str]) -> tuple:
     """The values of pg_sql.WRITE_COLUMNS for one validated record.
 
     Dates, sources and arrays go as text (ISO dates, JSON, array literals): the
