@@ -189,7 +189,7 @@ def array_literal(values: Iterable[object]) -> str:
     by element, which costs a COPY five times more than the whole row else.
     """
     items = [str(value).replace("\\", "\\\\").replace('"', '\\"') for value in values]
-    return "{" + ",".join(f'"{item}"' for item in items) + "}"
+    return '{"' + '","'.join(items) + '"}' if items else "{}"
 
 
 def like_pattern(term: str) -> str:

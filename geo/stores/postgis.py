@@ -456,7 +456,7 @@ def _rows_and_words(batch: list[dict]) -> tuple[list[tuple], set[str]]:
     return rows, words
 
 
-def _record_to_row(record: dict, text: str, words: list[str]) -> tuple:
+def _record_to_row(record: dict, text: str, words: Iterable[str]) -> tuple:
     """The values of pg_sql.WRITE_COLUMNS for one validated record.
 
     Dates, sources and arrays go as text (ISO dates, JSON, array literals): the
