@@ -385,3 +385,12 @@ def test_lists_with_odd_characters_round_trip(store):
     version = store.get("odd-lists-001")[1]
     store.save({**raw, "tags": list(reversed(ODD_WORDS))}, version, "tester")
     assert store.get("odd-lists-001")[0]["tags"] == list(reversed(ODD_WORDS))
+
+
+def test_first_load_with_an_id_repeated_in_a_later_batch_keeps_the_last(store, sample):
+    changed = {**sample[3], "description": "the later row of the file"}
+    counts = store.upsert([*sample[:30], changed], batch_size=10)
+    assert (counts.inserted, counts.updated, counts.unchanged) == (30, 1, 0)
+    assert store.count() == 30
+    assert store.get(sample[3]["id"])[0]["description"] == "the later row of the file"
+    assert store.ids(IncidentFilter(text="later row")) == [sample[3]["id"]]
