@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -92,6 +93,25 @@ def test_acled_import_to_yaml_validates_and_is_idempotent(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "row 8: latitude = 'north'" in captured.err
     assert "Fake Brigade (Syria)" in captured.out
+
+
+def test_acled_rows_short_of_columns_and_blank_lines_read_as_empty_cells(tmp_path):
+    header, *rows = SAMPLE.read_text(encoding="utf-8").splitlines()
+    columns = header.split(",")
+    keep = [columns.index(name) for name in ("event_id_cnty", "event_date", "event_type", "sub_event_type",
+                                              "actor1", "latitude", "longitude", "geo_precision", "location")]
+    first = next(csv.reader([rows[0]]))
+    lines = [",".join(columns[i] for i in keep), ",".join(first[i] for i in keep), "",
+             ",".join(first[i] for i in keep[:-1])]  # no optional columns; a blank line; a row cut short
+    cut = tmp_path / "cut.csv"
+    cut.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ImportReport(str(cut))
+    records = list(read_acled(cut, report, progress=False))
+    assert report.rows == 2 and len(records) == 1
+    assert records[0]["place"] == first[columns.index("location")]
+    assert records[0]["fatalities"] is None and records[0]["tags"] == ["acled"]
+    # The cut row lost its location (a required place): refused, numbered as its line in the file.
+    assert [(problem.row, problem.column) for problem in report.problems] == [(4, "location")]
 
 
 def test_not_an_acled_file_is_a_clear_error(tmp_path):

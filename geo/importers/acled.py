@@ -125,14 +125,30 @@ def read_acled(path: str | Path, report: ImportReport, progress: bool = True) ->
     """
     text, counter, size = open_counted(path)
     with text:
-        reader = csv.DictReader(text)
-        missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
+        reader = csv.reader(text)
+        header = next(reader, [])
+        missing = [column for column in REQUIRED if column not in header]
         if missing:
             raise GeoError(f"{path}: not an ACLED export — the header lacks {', '.join(missing)} "
                            f"(expected ACLED's columns: {', '.join(COLUMNS)})")
-        rows = enumerate(reader, start=2)  # spreadsheet numbering: the header is row 1
-        yield from imported_records(rows, counter, size, "ACLED import", progress, report,
+        yield from imported_records(_numbered_rows(reader, header), counter, size, "ACLED import", progress, report,
                                     lambda row, number: _import_row(row, number, report, str(path)))
+
+
+def _numbered_rows(reader: Iterator[list[str]], header: list[str]) -> Iterator[tuple[int, dict]]:
+    """Each non-blank row as {column: text} over COLUMNS ("" when absent), numbered as in a spreadsheet."""
+    positions = [(column, header.index(column)) for column in COLUMNS if column in header]
+    absent = dict.fromkeys((column for column in COLUMNS if column not in header), "")
+    width = max(position for _, position in positions) + 1
+    for number, row in enumerate(reader, start=2):  # the header is row 1
+        if not row:
+            continue
+        if len(row) < width:  # a row cut short: its missing cells read as empty
+            row = row + [""] * (width - len(row))
+        cells = {column: row[position] for column, position in positions}
+        if absent:
+            cells.update(absent)
+        yield number, cells
 
 
 def _import_row(row: dict, number: int, report: ImportReport, path: str) -> dict | None:
