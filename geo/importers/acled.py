@@ -36,7 +36,7 @@ import csv
 import datetime as dt
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from geo.actors import registry
@@ -277,6 +277,7 @@ def _fatalities(text: str) -> int | None:
     return count
 
 
+@lru_cache(maxsize=4096)  # an export's rows share few upload times
 def _timestamp(text: str) -> str | None:
     if not text:
         return None

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import psycopg
 
-from geo.stores.pg_sql import like_pattern
+from geo.stores.pg_sql import array_literal, like_pattern
 
 # A term found in more vocabulary words than this is searched by LIKE alone:
 # probing the word index for every one of them would cost more than the scan.
@@ -78,7 +78,8 @@ def write_vocabulary(conn: psycopg.Connection, words: list[tuple[str, int]]) -> 
     """Add (word, hash) pairs to ``search_vocab``; words already there are left alone."""
     if words:
         conn.execute("INSERT INTO search_vocab (word, hash) SELECT * FROM unnest(%s::text[], %s::integer[]) "
-                     "ON CONFLICT (word) DO NOTHING", ([word for word, _ in words], [code for _, code in words]))
+                     "ON CONFLICT (word) DO NOTHING",
+                     (array_literal(word for word, _ in words), "{" + ",".join(str(code) for _, code in words) + "}"))
 
 
 def term_hashes(conn: psycopg.Connection, term: str) -> list[int] | None:
