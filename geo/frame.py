@@ -50,7 +50,8 @@ def columns_to_frame(columns: Mapping[str, Sequence], search_texts: Sequence[str
     data = {column: _typed_column(column, columns.get(column, [None] * length)) for column in COLUMNS}
     frame = pd.DataFrame(data, copy=False)
     geometry = points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
-    frame = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+    # The frame is new and ours alone: GeoDataFrame's default copy of it cost a fifth of the build.
+    frame = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326", copy=False)
     if search_texts is not None:
         frame["search_text"] = pd.Series(search_texts, index=frame.index, dtype="object")
     else:
