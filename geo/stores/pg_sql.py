@@ -105,13 +105,16 @@ def _ident_list(columns: tuple[str, ...], prefix: str = "") -> sql.Composable:
 
 
 def select_columns() -> sql.Composable:
-    """The data columns, in frame order, plus the version, as stored but for ``sources`` sent as json text.
+    """The data columns, in frame order, plus the version, as stored but for ``sources``: json text without nulls.
 
     Rebuilding each source as a json object in schema order cost the server
     as much as the rest of the query; the client parses the text with orjson
-    and puts the fields in order itself (see postgis._sources).
+    and puts the fields in order itself, None where absent (see
+    postgis._sources). Dropping the null fields first halves the sources'
+    bytes, which the server sorts and sends, for less than it saves.
     """
-    shaped = [sql.SQL("sources::text") if column == "sources" else sql.Identifier(column) for column in DATA_COLUMNS]
+    shaped = [sql.SQL("jsonb_strip_nulls(sources)::text") if column == "sources" else sql.Identifier(column)
+              for column in DATA_COLUMNS]
     return sql.SQL(", ").join([*shaped, sql.Identifier("version")])
 
 
