@@ -35,9 +35,9 @@ def records_to_frame(records: list[dict], search_texts: list[str] | None = None)
 def columns_to_frame(columns: Mapping[str, Sequence], search_texts: Sequence[str] | None = None) -> gpd.GeoDataFrame:
     """The frame `records_to_frame` builds, from one equally long sequence per column (absent: all None).
 
-    Dates may be ISO text or datetime64, counts ints or None; every other
-    column keeps its values as they are. A store that reads column by column
-    builds its frame here, so it cannot drift from the record loaders'.
+    Dates may be ISO text, dates or datetime64, counts ints or None; every
+    other column keeps its values, as objects. A store that reads column by
+    column builds its frame here, so it cannot drift from the record loaders'.
 
     Parameters
     ----------
@@ -56,7 +56,7 @@ def columns_to_frame(columns: Mapping[str, Sequence], search_texts: Sequence[str
         frame["search_text"] = pd.Series(search_texts, index=frame.index, dtype="object")
     else:
         frame["search_text"] = search_text(frame) if len(frame) else pd.Series([], dtype="object")
-    return unify_string_columns(frame)
+    return frame
 
 
 def _typed_column(column: str, values: Sequence) -> pd.Series | pd.api.extensions.ExtensionArray:
