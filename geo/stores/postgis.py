@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 import geopandas as gpd
 import orjson
@@ -38,9 +39,6 @@ from geo.schema import source_fields
 from geo.stores import pg_sql
 from geo.stores.urls import redact
 from geo.validation import validate_incident
-
-# Jsonb keeps an object's keys in its own order; records list them in schema order.
-_EMPTY_SOURCE: dict[str, None] = dict.fromkeys(source_fields())
 
 
 @dataclass
@@ -447,12 +445,19 @@ def _row_to_record(row: tuple) -> dict:
 
 def _sources(text: str) -> list[dict]:
     """A stored sources array (json text) as validation writes it: every schema field, in order, None when absent."""
-    sources = orjson.loads(text) if text else []
-    shaped = [{**_EMPTY_SOURCE, **source} for source in sources]
-    if any(len(source) != len(_EMPTY_SOURCE) for source in shaped):
+    # Jsonb keeps an object's keys in its own order; merging onto the empty source restores the schema's.
+    empty = _empty_source()
+    shaped = [{**empty, **source} for source in (orjson.loads(text) if text else [])]
+    if any(len(source) != len(empty) for source in shaped):
         # A field no longer in the schema: drop it, as validation would.
-        shaped = [{name: source[name] for name in _EMPTY_SOURCE} for source in shaped]
+        shaped = [{name: source[name] for name in empty} for source in shaped]
     return shaped
+
+
+@cache
+def _empty_source() -> dict[str, None]:
+    """Every source field, in schema order, as None (never mutated: only merged into new dicts)."""
+    return dict.fromkeys(source_fields())
 
 
 def _version(token: str) -> int:
