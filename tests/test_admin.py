@@ -2,6 +2,7 @@
 
 import geopandas as gpd
 import pytest
+from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point
 
 from geo.admin import admin_areas, area_names, assign_admin_areas
@@ -42,6 +43,17 @@ def test_fills_from_gazetteer_then_polygons_and_keeps_curated_values():
     assert out.loc["c", "district"] == "Custom"
     assert out.loc["d", "governorate"] is None and out.loc["d", "district"] is None
 
+
+
+def test_input_frame_is_left_unchanged():
+    rows = [{"id": "a", "gazetteer_id": "hajin", "governorate": None, "district": None, "lat": 35.0, "lon": 40.0},
+            {"id": "b", "gazetteer_id": None, "governorate": None, "district": None, "lat": 34.45, "lon": 40.93}]
+    frame = _frame(rows)
+    before = frame.copy()
+    out = assign_admin_areas(frame)
+    out.loc[0, "id"] = "changed later"
+    assert_geodataframe_equal(frame, before)
+    assert out["district"].tolist() == ["Al-Bukamal", "Al-Bukamal"]
 
 def test_empty_frame_passes_through():
     frame = gpd.GeoDataFrame({"id": []}, geometry=[], crs="EPSG:4326")

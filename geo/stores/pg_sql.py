@@ -14,7 +14,6 @@ from psycopg import sql
 
 from geo.filters import IncidentFilter
 from geo.frame import COLUMNS
-from geo.schema import source_fields
 from geo.textnorm import normalise
 
 SCHEMA_VERSION = 2
@@ -126,25 +125,16 @@ def _ident_list(columns: tuple[str, ...], prefix: str = "") -> sql.Composable:
 
 
 def select_columns() -> sql.Composable:
-    """The data columns, in frame order, plus the version, shaped as validated records hold them.
+    """The data columns, in frame order, plus the version, as stored but for ``sources``: json text without nulls.
 
-    The server does the per-row reshaping, which costs Python more than the
-    query on large results: dates come as ISO text, and the sources as a
-    ``json`` (not ``jsonb``) array whose objects hold every source field in
-    schema order, null when absent, just as validation writes them.
+    Rebuilding each source as a json object in schema order cost the server
+    as much as the rest of the query; the client parses the text with orjson
+    and puts the fields in order itself, None where absent (see
+    postgis._sources). Dropping the null fields first halves the sources'
+    bytes, which the server sorts and sends, for less than it saves.
     """
-    shaped = []
-    for column in DATA_COLUMNS:
-        if column in ("date", "date_end"):
-            shaped.append(sql.SQL("to_char({col}, 'YYYY-MM-DD')").format(col=sql.Identifier(column)))
-        elif column == "sources":
-            pairs = sql.SQL(", ").join(sql.SQL("{}, source -> {}").format(sql.Literal(key), sql.Literal(key))
-                                       for key in source_fields())
-            shaped.append(sql.SQL("COALESCE((SELECT json_agg(json_build_object({pairs}) ORDER BY position) "
-                                  "FROM jsonb_array_elements(sources) WITH ORDINALITY AS item(source, position)), "
-                                  "'[]'::json)").format(pairs=pairs))
-        else:
-            shaped.append(sql.Identifier(column))
+    shaped = [sql.SQL("jsonb_strip_nulls(sources)::text") if column == "sources" else sql.Identifier(column)
+              for column in DATA_COLUMNS]
     return sql.SQL(", ").join([*shaped, sql.Identifier("version")])
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 import geopandas as gpd
 import orjson
@@ -29,10 +30,11 @@ from psycopg import sql
 
 from geo.errors import ConflictError, Problem, RecordError, StoreError
 from geo.filters import IncidentFilter, incident_search_text
-from geo.frame import empty_frame, records_to_frame
+from geo.frame import columns_to_frame
 from geo.gctools import gc_paused, gc_relaxed
 from geo.rawrecord import dump_incident, record_to_raw
 from geo.records import fill_admin_areas
+from geo.schema import source_fields
 from geo.stores import pg_search, pg_sql
 from geo.stores.urls import redact
 from geo.validation import validate_incident
@@ -166,13 +168,11 @@ class PostgisStore:
             incidents, so the problem list is empty.
         """
         with gc_paused():
-            records, texts = [], []
-            for record, text in self._select(flt):
-                records.append(record)
-                texts.append(text)
+            columns = self._select(flt)
             # The stored search text was made by the same normaliser: no need to redo it per row.
-            frame = records_to_frame(records, search_texts=texts) if records else empty_frame()
-            del records, texts
+            texts = columns.pop("search_text")
+            frame = columns_to_frame(columns, search_texts=texts)
+            del columns, texts
         frame = fill_admin_areas(frame)
         if flt is not None and (flt.governorates or flt.districts):
             # Admin areas may be filled at load time; filter them exactly now.
@@ -207,14 +207,18 @@ class PostgisStore:
             return self._connection().execute(
                 sql.SQL("SELECT count(*) FROM incidents WHERE {}").format(where), params).fetchone()[0]
 
-    def _select(self, flt: IncidentFilter | None) -> Iterator[tuple[dict, str]]:
-        with self._errors("querying incidents"):
+    def _select(self, flt: IncidentFilter | None) -> dict[str, list]:
+        """The matching incidents column by column (data columns, version, search_text), ordered by date then id."""
+        # Binary results skip parsing every value from text; one transposition then gives whole columns.
+        with self._errors("querying incidents"), self._connection().cursor(binary=True) as cursor:
             where, params = self._where(flt)
             query = sql.SQL("SELECT {}, search_text FROM incidents WHERE {} ORDER BY date, id").format(
                 pg_sql.select_columns(), where)
-            rows = self._connection().execute(query, params).fetchall()
-        for row in rows:
-            yield _row_to_record(row), row[-1]
+            rows = cursor.execute(query, params).fetchall()
+        names = (*pg_sql.DATA_COLUMNS, "version", "search_text")
+        columns = dict(zip(names, map(list, zip(*rows)))) if rows else {name: [] for name in names}
+        columns["sources"] = [_sources(text) for text in columns["sources"]]
+        return columns
 
     def iter_records(self, batch_size: int = 2000) -> Iterator[dict]:
         """Every incident as a validated record, ordered by date then id, streamed in batches."""
@@ -502,10 +506,31 @@ def _record_to_row(record: dict, text: str, words: Iterable[str]) -> tuple:
 
 
 def _row_to_record(row: tuple) -> dict:
-    """A validated record (as geo.validation makes it) from a row of select_columns(), already shaped by SQL."""
+    """A validated record (as geo.validation makes it) from a row of select_columns()."""
     record = dict(zip(pg_sql.DATA_COLUMNS, row, strict=False))
+    for column in ("date", "date_end"):
+        if record[column] is not None:
+            record[column] = record[column].isoformat()
+    record["sources"] = _sources(record["sources"])
     record["line"] = None
     return record
+
+
+def _sources(text: str) -> list[dict]:
+    """A stored sources array (json text) as validation writes it: every schema field, in order, None when absent."""
+    # Jsonb keeps an object's keys in its own order; merging onto the empty source restores the schema's.
+    empty = _empty_source()
+    shaped = [{**empty, **source} for source in (orjson.loads(text) if text else [])]
+    if any(len(source) != len(empty) for source in shaped):
+        # A field no longer in the schema: drop it, as validation would.
+        shaped = [{name: source[name] for name in empty} for source in shaped]
+    return shaped
+
+
+@cache
+def _empty_source() -> dict[str, None]:
+    """Every source field, in schema order, as None (never mutated: only merged into new dicts)."""
+    return dict.fromkeys(source_fields())
 
 
 def _version(token: str) -> int:
