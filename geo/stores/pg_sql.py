@@ -26,8 +26,7 @@ DATA_COLUMNS: tuple[str, ...] = tuple(column for column in COLUMNS if column != 
 # its words that index it (see geo.stores.pg_search).
 WRITE_COLUMNS: tuple[str, ...] = (*DATA_COLUMNS, "search_text", "search_words")
 
-# The secondary indexes of ``incidents``, by name. A bulk load into an empty
-# table drops them and builds each once at the end (see PostgisStore.upsert).
+# The secondary indexes of ``incidents``, by name.
 INDEXES: dict[str, str] = {
     "incidents_geom_period_idx": "USING gist (geom, period)",
     "incidents_date_idx": "(date)",

@@ -320,27 +320,25 @@ class PostgisStore:
         An unchanged incident keeps its version, so re-importing the same data
         changes nothing; if anything fails, nothing of the run is kept. While
         the server writes one batch, the next is read and validated in this
-        thread: the two overlap instead of taking turns. A load of at least
-        one full batch into an empty table builds its secondary indexes once
-        at the end instead of row by row (see `_drop_indexes_if_empty`).
+        thread: the two overlap instead of taking turns. The first load into
+        an empty database skips the staging table (see `_copy_batch`). Indexes
+        stay in place throughout: the server keeps them up to date while Python
+        prepares the next batch, so readers never wait for a rebuild.
         """
         counts = UpsertCounts()
         conn = self._connection()
         with gc_relaxed(), self._errors("writing incidents"), conn.transaction(), \
                 ThreadPoolExecutor(1) as writer:
-            # A large GIN pending list lets the trigram index take a bulk load in
-            # big sorted merges instead of one costly insert per row.
+            # A large GIN pending list lets the word indexes take a bulk load in
+            # big sorted merges instead of one insert per word and row.
             conn.execute("SET LOCAL gin_pending_list_limit = '64MB'")
             conn.execute(sql.SQL("CREATE TEMP TABLE incident_staging ON COMMIT DROP AS "
                                  "SELECT {} FROM incidents WITH NO DATA").format(_write_columns()))
             pending: Future | None = None
-            rebuild = False
             write = _copy_batch if _is_empty(conn) else _write_batch
             vocabulary = pg_search.VocabularyBatch()
             try:
                 for batch in _batches(records, batch_size):
-                    if pending is None and not rebuild and len(batch) >= batch_size:
-                        rebuild = _drop_indexes_if_empty(conn)
                     batch = list({record["id"]: record for record in batch}.values())  # last one wins
                     rows, words = _rows_and_words(batch)
                     new_words = vocabulary.new_words(words)
@@ -350,8 +348,6 @@ class PostgisStore:
                 if pending is not None:
                     counts.add(pending.result())
                     pending = None
-                if rebuild:
-                    conn.execute(pg_sql.create_indexes())
             finally:
                 if pending is not None:  # an error while reading: let the writer finish before rolling back
                     pending.exception()
@@ -381,24 +377,6 @@ def _fill_search_words(conn: psycopg.Connection, batch_size: int = 5000) -> None
 
 def _write_columns() -> sql.Composable:
     return sql.SQL(", ").join(sql.Identifier(column) for column in pg_sql.WRITE_COLUMNS)
-
-
-def _drop_indexes_if_empty(conn: psycopg.Connection) -> bool:
-    """Drop the secondary indexes when a bulk load starts on an empty table; True if dropped.
-
-    Building an index once over all rows costs the server a fifth less than
-    updating it row by row (the trigram index most of all), and on an empty
-    table the build covers only the new rows. The drop is part of the load's
-    transaction: readers wait for the commit rather than see a table without
-    indexes, and a failed load rolls the indexes back with everything else.
-    A load into a table that holds incidents keeps its indexes: rebuilding
-    them would cost the whole table and block readers for the whole load.
-    """
-    if conn.execute("SELECT EXISTS (SELECT 1 FROM incidents)").fetchone()[0]:
-        return False
-    for name in pg_sql.INDEXES:
-        conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(name)))
-    return True
 
 
 def _is_empty(conn: psycopg.Connection) -> bool:
