@@ -7,7 +7,8 @@
 Prints p50/p95 over varied queries (time window + side + map area) for the
 PostGIS store, the in-memory GeoDataFrame (geo.filters.apply_filter) and a
 naive Python loop over the records, and import rows/s with peak memory for
-two file sizes (each import runs in its own process, so its peak RSS is its own).
+two file sizes against a naive import saving row by row (each import runs in
+its own process, so its peak RSS is its own).
 Generated files live in a temporary folder and are deleted.
 """
 
@@ -45,26 +46,36 @@ def _fresh_schema(url: str, schema: str) -> str:
     return _schema_url(url, schema)
 
 
-def import_once(csv_path: str, url: str) -> dict:
-    """Import one ACLED CSV into the database; rows/s and this process's peak memory."""
+def import_once(csv_path: str, url: str, naive: bool = False) -> dict:
+    """Import one ACLED CSV into the database; rows/s and this process's peak memory.
+
+    ``naive`` saves row by row through `PostgisStore.save` (one INSERT and
+    transaction per incident), as a script using the store's edit API would.
+    """
     from geo.importers import ImportReport
     from geo.importers.acled import read_acled
+    from geo.rawrecord import record_to_raw
     from geo.stores.postgis import PostgisStore
 
     store = PostgisStore(url)
     store.init()
     report = ImportReport(csv_path)
     start = time.perf_counter()
-    counts = store.upsert(read_acled(csv_path, report, progress=False))
+    if naive:
+        for record in read_acled(csv_path, report, progress=False):
+            store.save(record_to_raw(record), None, "bench")
+        inserted = report.imported
+    else:
+        inserted = store.upsert(read_acled(csv_path, report, progress=False)).inserted
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"rows": report.rows, "inserted": counts.inserted, "seconds": seconds,
+    return {"rows": report.rows, "inserted": inserted, "seconds": seconds,
             "rows_per_s": report.rows / seconds, "peak_mb": peak_mb}
 
 
-def _import_in_subprocess(csv_path: Path, url: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "bench.postgis", "--import-only", str(csv_path), "--db", url],
-                          capture_output=True, text=True, check=False)
+def _import_in_subprocess(csv_path: Path, url: str, naive: bool = False) -> dict:
+    command = [sys.executable, "-m", "bench.postgis", "--import-only", str(csv_path), "--db", url]
+    done = subprocess.run([*command, "--naive"] if naive else command, capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"import failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -92,6 +103,20 @@ def random_filters(count: int, seed: int = 3) -> list[IncidentFilter]:
         filters.append(IncidentFilter(date_from=start, date_to=start + dt.timedelta(days=span),
                                       sides=tuple(rng.sample(sides, rng.choice((1, 2)))),
                                       role=rng.choice(("any", "acted", "targeted")), **area))
+    return filters
+
+
+TERMS = ("hajin", "thiban", "north press", "syr000123", "ajin", "centcom", "deir", "abu kamal", "tadmor", "sana")
+
+
+def text_filters(count: int, seed: int = 4) -> list[IncidentFilter]:
+    """Free-text queries (a word, part of a word, an event id prefix, two words) within a 90-day window."""
+    rng = random.Random(seed)
+    filters = []
+    for index in range(count):
+        start = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randrange(3650 - 100))
+        filters.append(IncidentFilter(date_from=start, date_to=start + dt.timedelta(days=90),
+                                      text=TERMS[index % len(TERMS)]))
     return filters
 
 
@@ -140,14 +165,17 @@ def run(n: int, queries: int, url: str | None) -> None:
 
             url = stack.enter_context(TempCluster()).url
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="geo-bench-")))
-        small_n = max(1000, n // 4)
-        print(f"writing ACLED-format CSVs of {small_n:,} and {n:,} rows…", file=sys.stderr)
+        small_n, naive_n = max(1000, n // 4), min(20_000, max(1000, n // 20))
+        print(f"writing ACLED-format CSVs of {naive_n:,}, {small_n:,} and {n:,} rows…", file=sys.stderr)
+        naive_csv = write_acled_csv(folder / "naive.csv", naive_n, seed=3)
         small_csv = write_acled_csv(folder / "small.csv", small_n, seed=2)
         big_csv = write_acled_csv(folder / "big.csv", n, seed=1)
         imports = []
-        for label, path, schema in (("small", small_csv, "bench_small"), ("large", big_csv, "bench_main")):
-            print(f"importing {label} file…", file=sys.stderr)
-            result = _import_in_subprocess(path, _fresh_schema(url, schema))
+        for label, path, schema in (("naive: save() per row", naive_csv, "bench_naive"),
+                                    ("bulk: small file", small_csv, "bench_small"),
+                                    ("bulk: large file", big_csv, "bench_main")):
+            print(f"importing ({label})…", file=sys.stderr)
+            result = _import_in_subprocess(path, _fresh_schema(url, schema), naive=label.startswith("naive"))
             result["size_mb"] = path.stat().st_size / 1e6
             imports.append((label, result))
 
@@ -159,6 +187,14 @@ def run(n: int, queries: int, url: str | None) -> None:
         timings: dict[str, list[float]] = {"PostGIS ids()": [], "PostGIS load() frame": [],
                                            "in-memory apply_filter": [], "naive Python loop": []}
         sizes = []
+        text_timings: dict[str, list[float]] = {"PostGIS ids() (word index)": [], "in-memory apply_filter": []}
+        for flt in text_filters(max(10, queries // 2)):
+            ms_ids, ids = _timed(store.ids, flt)
+            ms_frame, matched = _timed(apply_filter, frame, flt)
+            if sorted(ids) != sorted(matched["id"]):
+                raise SystemExit(f"stores disagree on {flt}")
+            for key, value in zip(text_timings, (ms_ids, ms_frame), strict=True):
+                text_timings[key].append(value)
         for flt in random_filters(queries):
             ms_ids, ids = _timed(store.ids, flt)
             ms_load, (loaded, _) = _timed(store.load, flt)
@@ -170,15 +206,22 @@ def run(n: int, queries: int, url: str | None) -> None:
             for key, value in zip(timings, (ms_ids, ms_load, ms_frame, ms_loop), strict=True):
                 timings[key].append(value)
         _print_tables(n, queries, sizes, timings, imports)
+        print(f"\n{len(text_timings['in-memory apply_filter'])} free-text queries (a term in a 90-day window) "
+              f"over {n:,} incidents\n")
+        _print_timings(text_timings)
+
+
+def _print_timings(timings: dict[str, list[float]]) -> None:
+    print("| engine | p50 ms | p95 ms |\n|---|---:|---:|")
+    for name, values in timings.items():
+        p50, p95 = _percentiles(values)
+        print(f"| {name} | {p50:.1f} | {p95:.1f} |")
 
 
 def _print_tables(n, queries, sizes, timings, imports) -> None:
     print(f"\n{queries} queries (time window + side + map area) over {n:,} incidents; "
           f"matches per query: median {statistics.median(sizes):.0f}, max {max(sizes)}\n")
-    print("| engine | p50 ms | p95 ms |\n|---|---:|---:|")
-    for name, values in timings.items():
-        p50, p95 = _percentiles(values)
-        print(f"| {name} | {p50:.1f} | {p95:.1f} |")
+    _print_timings(timings)
     print("\n| ACLED import | rows | file MB | seconds | rows/s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|")
     for label, result in imports:
         print(f"| {label} | {result['rows']:,} | {result['size_mb']:.0f} | {result['seconds']:.1f} | "
@@ -192,9 +235,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--db", help="an existing server (default: start a throw-away cluster)")
     parser.add_argument("--import-only", metavar="CSV", help=argparse.SUPPRESS)
+    parser.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.import_only:
-        print(json.dumps(import_once(args.import_only, args.db)))
+        print(json.dumps(import_once(args.import_only, args.db, args.naive)))
         return
     run(args.n, args.queries, args.db)
 
