@@ -454,7 +454,7 @@ def _search_text(record: dict) -> str:
     A source quote that repeats the description (as ACLED's imports do) is
     dropped first: search terms hold no spaces, so no match can span two
     parts and dropping a repeated part changes no result, while it halves the
-    text to normalise and the trigrams to index.
+    text to normalise and to store.
     """
     description, place, notes = record.get("description"), record.get("place"), record.get("notes")
     sources = record.get("sources") or []
