@@ -32,8 +32,6 @@ INDEXES: dict[str, str] = {
     # A time window without a map area: the two-column index above, led by
     # geom, would read most of itself for it.
     "incidents_period_idx": "USING gist (period)",
-    "incidents_date_idx": "(date)",
-    "incidents_date_end_idx": "(date_end)",
     "incidents_side1_idx": "(side1)",
     "incidents_side2_idx": "(side2)",
     "incidents_actor1_idx": "(actor1)",
@@ -42,9 +40,15 @@ INDEXES: dict[str, str] = {
 }
 
 
+# Indexes earlier versions made that no query uses any more (a time window is
+# answered by the period index): dropped by `db init`, as they only slow writes.
+RETIRED_INDEXES = ("incidents_date_idx", "incidents_date_end_idx", "incidents_search_idx")
+
+
 def create_indexes() -> str:
-    """The statements creating every secondary index that does not exist yet."""
-    return "\n".join(f"CREATE INDEX IF NOT EXISTS {name} ON incidents {how};" for name, how in INDEXES.items())
+    """The statements creating every secondary index that does not exist yet, and dropping retired ones."""
+    created = [f"CREATE INDEX IF NOT EXISTS {name} ON incidents {how};" for name, how in INDEXES.items()]
+    return "\n".join([*created, *(f"DROP INDEX IF EXISTS {name};" for name in RETIRED_INDEXES)])
 
 
 # Indexed text columns compare bytewise ("C"): ids sort as Python sorts them,
@@ -116,7 +120,6 @@ ALTER TABLE incidents ADD COLUMN IF NOT EXISTS search_words integer[] NOT NULL D
 ALTER TABLE incidents ALTER COLUMN id TYPE text COLLATE "C", ALTER COLUMN actor1 TYPE text COLLATE "C",
     ALTER COLUMN actor2 TYPE text COLLATE "C", ALTER COLUMN side1 TYPE text COLLATE "C",
     ALTER COLUMN side2 TYPE text COLLATE "C";
-DROP INDEX IF EXISTS incidents_search_idx;
 """
 
 
