@@ -364,10 +364,16 @@ def _schema_version(conn: psycopg.Connection) -> int | None:
 
 def _fill_search_words(conn: psycopg.Connection, batch_size: int = 5000) -> None:
     """Index the search text of incidents written before the word index existed (schema 1 → 2)."""
+    from tqdm import tqdm
+
     vocabulary = pg_search.VocabularyBatch()
-    with conn.cursor(name="geo_search_words") as cursor:
+    total = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    # disable=None: a bar on a terminal, silence in logs and tests.
+    with conn.cursor(name="geo_search_words") as cursor, \
+            tqdm(total=total, unit=" incidents", desc="indexing search words", disable=None) as bar:
         cursor.execute("SELECT id, search_text FROM incidents")
         while rows := cursor.fetchmany(batch_size):
+            bar.update(len(rows))
             found = [pg_search.text_words(text) for _, text in rows]
             pg_search.write_vocabulary(conn, vocabulary.new_words({word for words in found for word in words}))
             hashes = [pg_search.hashes_literal(words) for words in found]
