@@ -1,8 +1,12 @@
 """Export time, peak memory and file size per format at 1k / 10k / 100k synthetic incidents.
 
 Run: .venv/bin/python -m bench.export [--sizes 1000,10000,100000] [--formats csv,png]
-Peak memory comes from a second, traced run (tracemalloc slows Python code
-several-fold); it is skipped ("-") when the untraced run took over a minute.
+Each format is compared with the naive way to write it (bench/export_naive.py:
+one artist or marker per incident, the whole document in memory); the naive
+png/pdf/html run up to 10k incidents only, and animations and the browser
+screenshot have no naive counterpart ("-"). Peak memory comes from a second,
+traced run (tracemalloc slows Python code several-fold); it is skipped ("-")
+when the untraced run took over a minute.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bench.common import peak_memory, print_table, timed
+from bench.export_naive import NAIVE, PER_INCIDENT_LIMIT
 from bench.synthetic import generate
 from geo.export import FORMATS, export
 from geo.frame import records_to_frame
@@ -46,10 +51,26 @@ def main() -> None:
                 seconds, path = timed(run)
                 megabytes = f"{path.stat().st_size / 1e6:.1f}"
                 peak = f"{peak_memory(run):.0f}" if seconds < TRACE_LIMIT_S else "-"
-                rows.append([f"{size:,}", fmt, f"{seconds:.2f}", peak, megabytes])
+                rows.append([f"{size:,}", fmt, f"{seconds:.2f}", peak, megabytes, *_naive(frame, fmt, size, out)])
                 print(f"  {size:,} {fmt}: {seconds:.2f} s", flush=True)
     print()
-    print_table(["incidents", "format", "seconds", "peak MB", "file MB"], rows)
+    print_table(["incidents", "format", "seconds", "peak MB", "file MB", "naive s", "naive peak MB"], rows)
+
+
+def _naive(frame, fmt: str, size: int, out: Path) -> list[str]:
+    """Seconds and peak MB of the naive export of the same frame ("-" when there is none or it would take minutes)."""
+    writer = NAIVE.get(fmt)
+    if writer is None or size > PER_INCIDENT_LIMIT.get(fmt, size):
+        return ["-", "-"]
+    naive_out = out.with_name(f"naive-{out.name}")
+
+    def run() -> None:
+        naive_out.unlink(missing_ok=True)  # GeoPackage would append to an existing file
+        writer(frame, naive_out)
+
+    seconds, _ = timed(run)
+    peak = f"{peak_memory(run):.0f}" if seconds < TRACE_LIMIT_S else "-"
+    return [f"{seconds:.2f}", peak]
 
 
 if __name__ == "__main__":
