@@ -54,7 +54,8 @@ def timeline_panel(frame: pd.DataFrame) -> None:
             tooltip=[alt.Tooltip("label:O", title=unit), "side:N", alt.Tooltip("count:Q", title="incidents")],
         )
     )
-    st.altair_chart(chart, width="stretch", height=280)
+    # The height holds the legend, axes and the theme's padding too (~150 px): the bars get the rest.
+    st.altair_chart(chart, width="stretch", height=380)
 
 
 def area_panel(frame: pd.DataFrame) -> None:
