@@ -248,6 +248,18 @@ def test_push_then_pull_gives_the_same_incidents(pg_url, tmp_path, capsys):
                 assert by_id[record["id"]][field] == value, (record["id"], field)
 
 
+def test_push_and_pull_show_progress_unless_asked_not_to(pg_url, tmp_path, capsys):
+    main(["db", "init", "--db", pg_url])
+    capsys.readouterr()
+    assert main(["db", "push", "--db", pg_url, "--file", str(SEED)]) == 0
+    err = capsys.readouterr().err
+    assert "push: 100%" in err and "18/18" in err
+    assert main(["db", "pull", "--db", pg_url, "--file", str(tmp_path / "out.yaml")]) == 0
+    assert "pull: 100%" in capsys.readouterr().err
+    assert main(["db", "pull", "--db", pg_url, "--file", str(tmp_path / "out.yaml"), "--no-progress"]) == 0
+    assert "pull:" not in capsys.readouterr().err
+
+
 def test_push_is_idempotent(pg_url, capsys):
     main(["db", "init", "--db", pg_url])
     main(["db", "push", "--db", pg_url, "--file", str(SEED)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from geo.cli import add_command
@@ -39,6 +40,7 @@ def register(subparsers) -> None:
         add_db_argument(command)
     for command in (push, pull):
         command.add_argument("--file", default=DEFAULT_FILE, help="incident file (default: incidents.yaml)")
+        command.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def add_db_argument(parser) -> None:
@@ -81,7 +83,7 @@ def _push(args) -> int:
         # A partial push would silently drop the broken incidents from the team's record.
         raise RecordError(errors)
     store = open_database(args)
-    counts = store.upsert(records)
+    counts = store.upsert(_progress(records, len(records), "push", args))
     print(f"{path} → {store.safe_url}: {counts}")
     return 0
 
@@ -92,8 +94,16 @@ def _pull(args) -> int:
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     header = (f"The incident record, pulled from {store.safe_url} at {stamp}.\n"
               "Field reference: README.md, \"Data format\". Check: python -m geo validate")
-    count = write_incidents(args.file, (record_to_raw(record) for record in store.iter_records()), header)
+    records = _progress(store.iter_records(), total, "pull", args)
+    count = write_incidents(args.file, (record_to_raw(record) for record in records), header)
     print(f"{store.safe_url} → {args.file}: {count} incidents", file=sys.stderr)
     if count != total:
         print(f"note: {count - total:+d} incidents changed in the database while pulling", file=sys.stderr)
     return 0
+
+
+def _progress(items: Iterable[dict], total: int, desc: str, args) -> Iterable[dict]:
+    """The items, counted on a progress bar on stderr unless --no-progress."""
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=desc, unit=" incidents", disable=args.no_progress, mininterval=0.5)
