@@ -411,17 +411,15 @@ def _is_empty(conn: psycopg.Connection) -> bool:
 def _copy_batch(conn: psycopg.Connection, rows: list[tuple], new_words: list[tuple[str, int]]) -> UpsertCounts:
     """COPY one batch of a first load straight into ``incidents`` (in the writer thread).
 
-    Skipping the staging table and the upsert saves the server a fifth of its
-    work per row. An id that is already there (repeated later in the file, or
+    Skipping the staging table and the upsert saves the server ~6 µs per row
+    (about a seventh of its work). An id that is already there (repeated later in the file, or
     loaded meanwhile by someone else) fails the COPY; the batch is then undone
     to its savepoint and upserted the usual way.
     """
     pg_search.write_vocabulary(conn, new_words)
     try:
         with conn.transaction(), conn.cursor() as cursor:
-            with cursor.copy(sql.SQL("COPY incidents ({}) FROM STDIN").format(_write_columns())) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _copy_rows(cursor, "incidents", rows)
     except psycopg.errors.UniqueViolation:
         return _write_batch(conn, rows, [])
     return UpsertCounts(inserted=len(rows))
@@ -431,9 +429,7 @@ def _write_batch(conn: psycopg.Connection, rows: list[tuple], new_words: list[tu
     """COPY one batch into the staging table and upsert it, with its new search words (in the writer thread)."""
     pg_search.write_vocabulary(conn, new_words)
     with conn.cursor() as cursor:
-        with cursor.copy(sql.SQL("COPY incident_staging ({}) FROM STDIN").format(_write_columns())) as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy_rows(cursor, "incident_staging", rows)
         cursor.execute(pg_sql.upsert_from_staging("incident_staging"))
         flags = [row[0] for row in cursor.fetchall()]
         refused = cursor.execute(
@@ -441,6 +437,14 @@ def _write_batch(conn: psycopg.Connection, rows: list[tuple], new_words: list[tu
         cursor.execute("TRUNCATE incident_staging")
     inserted = sum(flags)
     return UpsertCounts(inserted, len(flags) - inserted, len(rows) - len(flags) - refused, refused)
+
+
+def _copy_rows(cursor: psycopg.Cursor, table: str, rows: list[tuple]) -> None:
+    """COPY rows of pg_sql.WRITE_COLUMNS into a table."""
+    query = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), _write_columns())
+    with cursor.copy(query) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
