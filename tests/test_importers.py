@@ -180,3 +180,34 @@ def test_acled_and_geojson_import_into_the_database(pg_url, tmp_path, capsys):
     assert main(["import", "geojson", str(_feature_collection(tmp_path)), "--db", pg_url, "--no-progress"]) == 0
     assert store.count() == 10
     store.close()
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 7, 2], ids=["one-block", "small-blocks", "cut-characters"])
+def test_a_file_that_is_not_utf8_names_its_line_and_byte(tmp_path, chunk, monkeypatch):
+    import geo.importers as importers
+
+    good = SAMPLE.read_bytes()
+    bad = tmp_path / "latin1.csv"
+    lines = good.splitlines(keepends=True)
+    # Arabic (two bytes a letter) before the bad byte: a block may end inside a character.
+    before = b"".join(lines[:3]) + "# دير الزور\n".encode()
+    bad.write_bytes(before + "Caf\u00e9,".encode("latin-1") + b"".join(lines[3:]))
+    offset = len(before) + 3
+    assert importers.first_non_utf8(bad, chunk=chunk) == (5, offset, 0xE9)
+    with pytest.raises(GeoError, match=rf"latin1.csv: line 5: not UTF-8 text \(byte 0xe9 at offset {offset:,}\)"):
+        list(read_acled(bad, ImportReport(str(bad)), progress=False))
+    geojson = tmp_path / "latin1.geojson"
+    content = b'{"type": "FeatureCollection",\n"features": ["caf\xe9"]}'
+    geojson.write_bytes(content)
+    with pytest.raises(GeoError, match=rf"latin1.geojson: line 2: not UTF-8 text \(byte 0xe9 at offset "
+                                       rf"{content.index(0xE9)}\)"):
+        list(read_geojson(geojson, ImportReport(str(geojson)), progress=False))
+    assert importers.first_non_utf8(SAMPLE) == (0, -1, 0)
+
+
+def test_a_csv_field_over_the_limit_is_a_clear_error(tmp_path):
+    header = SAMPLE.read_text(encoding="utf-8").splitlines()[0]
+    huge = tmp_path / "huge.csv"
+    huge.write_text(header + "\n" + '"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    with pytest.raises(GeoError, match=r"huge.csv: line 2: not readable as CSV"):
+        list(read_acled(huge, ImportReport(str(huge)), progress=False))

@@ -8,9 +8,12 @@ database) is the caller's business, so both sinks stream too.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +100,43 @@ def open_counted(path: str | Path) -> tuple[io.TextIOWrapper, CountingReader, in
     counter = CountingReader(raw)
     text = io.TextIOWrapper(io.BufferedReader(counter, 1 << 20), encoding="utf-8-sig", newline="")
     return text, counter, path.stat().st_size
+
+
+@contextmanager
+def unreadable_as_errors(path: str | Path, csv_line: Callable[[], int] | None = None) -> Iterator[None]:
+    """Turn a file that is not UTF-8 text, or not CSV, into a GeoError naming the file and the line."""
+    try:
+        yield
+    except UnicodeDecodeError:
+        line, offset, byte = first_non_utf8(path)
+        how = ' (a spreadsheet calls it "CSV UTF-8")' if csv_line else ""
+        raise GeoError(f"{path}: line {line}: not UTF-8 text (byte 0x{byte:02x} at offset {offset:,}) — save the "
+                       f"file as UTF-8{how} and import it again; nothing was imported") from None
+    except csv.Error as err:
+        where = f"line {csv_line()}: " if csv_line else ""
+        raise GeoError(f"{path}: {where}not readable as CSV ({err}) — check that the file is an ACLED CSV "
+                       "export; nothing was imported") from None
+
+
+def first_non_utf8(path: str | Path, chunk: int = 1 << 20) -> tuple[int, int, int]:
+    """(line, byte offset, byte) of the first byte that is not UTF-8 in a file, or (0, -1, 0) if there is none.
+
+    A text stream reports a decoding error somewhere in the chunk it was
+    decoding; reading the bytes again finds the exact place to tell the user.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines, start = 1, 0
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            pending = len(decoder.getstate()[0])  # the bytes of a character cut by the previous block
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as err:
+                offset = max(err.start - pending, 0)
+                return lines + block.count(b"\n", 0, offset), start + offset, block[offset]
+            lines += block.count(b"\n")
+            start += len(block)
+    return 0, -1, 0
 
 
 def imported_records(items: Iterable[tuple[int, object]], counter: CountingReader, size: int, desc: str,

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from geo.actors import registry
 from geo.errors import GeoError, Problem
-from geo.importers import ImportReport, RowProblem, field_of, imported_records, open_counted, validated
+from geo.importers import ImportReport, RowProblem, field_of, imported_records, open_counted, unreadable_as_errors, validated
 
 COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -124,8 +124,8 @@ def read_acled(path: str | Path, report: ImportReport, progress: bool = True) ->
         One validated record per mappable row, in file order.
     """
     text, counter, size = open_counted(path)
-    with text:
-        reader = csv.reader(text)
+    reader = csv.reader(text)
+    with text, unreadable_as_errors(path, lambda: reader.line_num):
         header = next(reader, [])
         missing = [column for column in REQUIRED if column not in header]
         if missing:

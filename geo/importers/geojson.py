@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from geo.errors import GeoError, Problem
-from geo.importers import ImportReport, RowProblem, field_of, imported_records, open_counted, validated
+from geo.importers import ImportReport, RowProblem, field_of, imported_records, open_counted, unreadable_as_errors, validated
 
 CHUNK = 1 << 20
 _WHITESPACE = " \t\r\n"
@@ -116,7 +116,7 @@ def read_geojson(path: str | Path, report: ImportReport, progress: bool = True) 
         Show a tqdm progress bar (bytes of the file) on stderr.
     """
     text, counter, size = open_counted(path)
-    with text:
+    with text, unreadable_as_errors(path):
         features = enumerate(iter_features(path, _Stream(text, str(path))), start=1)
         yield from imported_records(features, counter, size, "GeoJSON import", progress, report,
                                     lambda feature, number: _import_feature(feature, number, report, str(path)))
