@@ -461,3 +461,33 @@ def test_first_load_with_an_id_repeated_in_a_later_batch_keeps_the_last(store, s
     assert store.count() == 30
     assert store.get(sample[3]["id"])[0]["description"] == "the later row of the file"
     assert store.ids(IncidentFilter(text="later row")) == [sample[3]["id"]]
+
+
+def test_init_without_the_right_to_add_extensions_says_what_a_superuser_must_do(pg_server_url):
+    import uuid
+
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    name = f"curator_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server_url, autocommit=True) as admin:
+        try:
+            admin.execute(f"CREATE ROLE {name} LOGIN")
+        except psycopg.errors.InsufficientPrivilege:
+            pytest.skip("the test server's user may not create roles")
+        admin.execute(f"CREATE DATABASE {name} OWNER {name}")
+    try:
+        curator = PostgisStore(make_conninfo(pg_server_url, user=name, dbname=name))
+        with pytest.raises(StoreError, match=r"may not add extensions .* have a superuser run `CREATE EXTENSION postgis"):
+            curator.init()
+        curator.close()
+        with psycopg.connect(make_conninfo(pg_server_url, dbname=name), autocommit=True) as admin:
+            admin.execute("CREATE EXTENSION postgis; CREATE EXTENSION pg_trgm")
+        curator.init()  # the extensions exist: the owner of the database can do the rest
+        curator.upsert(_seed_records())
+        assert curator.count() == len(_seed_records())
+        curator.close()
+    finally:
+        with psycopg.connect(pg_server_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"DROP ROLE IF EXISTS {name}")

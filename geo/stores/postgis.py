@@ -151,6 +151,12 @@ class PostgisStore:
                 raise StoreError(f"{self.safe_url}: PostGIS or pg_trgm is not installed on the server "
                                  f"({_first_line(err, self.url)}) — install postgresql-15-postgis-3 "
                                  "(Debian/Ubuntu) or your platform's PostGIS package") from None
+            except psycopg.errors.InsufficientPrivilege as err:
+                if "extension" not in str(err):
+                    raise
+                raise StoreError(f"{self.safe_url}: this user may not add extensions ({_first_line(err, self.url)})"
+                                 " — have a superuser run `CREATE EXTENSION postgis; CREATE EXTENSION pg_trgm;` "
+                                 "in this database once, then run `db init` again") from None
 
     # Reading
 
