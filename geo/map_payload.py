@@ -204,7 +204,15 @@ def payload_field(payload: dict, key: str) -> list:
 
 
 def script_json(value: object) -> str:
-    """JSON that is safe inside a <script> element: no tag, comment or line-separator escapes."""
+    """JSON that is safe inside a <script> element and inside a branca template.
+
+    No tag, comment or line-separator escapes; and no Jinja delimiter: branca
+    compiles a macro's rendered script once more as a template, so a
+    description holding "{{ ... }}" would otherwise run on the server. JSON
+    never has "{{", "{%" or "{#" outside a string, and in a string the
+    escaped brace reads the same in JavaScript.
+    """
     text = orjson.dumps(value).decode("utf-8")
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+            .replace("{{", "{\\u007b").replace("{%", "\\u007b%").replace("{#", "\\u007b#"))

@@ -47,6 +47,17 @@ def test_html_caption_escapes_filter_text(seed, tmp_path):
     assert "&lt;b&gt;x&lt;/b&gt;" in caption and "<b>x</b>" not in caption
 
 
+@pytest.mark.parametrize("text", ["{{ 7*7 }}", "{% if %}", "{{ lipsum.__globals__ }}"],
+                         ids=["expression", "broken-tag", "globals"])
+def test_html_caption_text_is_never_run_as_a_template(seed, tmp_path, text):
+    frame = seed.copy()
+    frame.at[frame.index[0], "sources"] = [{"publisher": f"Pub {text}"}]
+    page = export(frame, "html", tmp_path / "map.html", title=f"Title {text}").read_text(encoding="utf-8")
+    caption = re.search(r'<div class="export-caption".*?</div>', page, re.S).group(0)
+    assert f"Title {text}" in caption and f"Pub {text}" in caption
+    assert "49" not in caption
+
+
 DRAWN = """() => window.incidentLayer.cluster._featureGroup.getLayers()
     .reduce((sum, item) => sum + (item.getChildCount ? item.getChildCount() : 1), 0)"""
 

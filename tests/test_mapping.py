@@ -89,6 +89,17 @@ def test_untrusted_text_cannot_close_the_script():
     assert json.loads(text)["d"].startswith("</script>")
 
 
+@pytest.mark.parametrize("text", ["{{ 7*7 }}", "{% if %}", "{# x", "{{{a}}}"])
+def test_untrusted_text_is_never_run_as_a_template(seed, text):
+    frame = seed.copy()
+    first = frame.index[0]
+    frame.at[first, "description"] = f"desc {text}"
+    frame.at[first, "sources"] = [{"publisher": f"pub {text}"}]
+    assert json.loads(script_json({"d": text}))["d"] == text
+    payload = payload_of(map_html(build_map(frame)))  # a template would fail or print 49
+    assert payload["description"][0] == f"desc {text}" and payload["sources"][0][0][0] == f"pub {text}"
+
+
 def test_empty_selection_still_builds():
     empty = geo.load_incidents(REPO / "incidents.yaml").iloc[0:0]
     html = map_html(build_map(empty))

@@ -72,7 +72,11 @@ def build_html(frame: gpd.GeoDataFrame, options: ExportOptions) -> str:
     root = fmap.get_root()
     root.title = html.escape(options.title)  # branca's template does not escape
     root.header.add_child(folium.Element(f"<style>{CAPTION_CSS}</style>"), name="export_caption_css")
-    root.html.add_child(folium.Element(caption_html(caption(frame, options))), name="export_caption")
+    # branca compiles an Element's text as a Jinja template: user text such as a title holding
+    # "{{ ... }}" must go in as a value of a fixed template, never as the template itself.
+    caption_element = folium.Element("{{ this.markup }}")
+    caption_element.markup = caption_html(caption(frame, options))
+    root.html.add_child(caption_element, name="export_caption")
     return map_html(fmap)
 
 
