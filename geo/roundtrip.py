@@ -139,8 +139,9 @@ class Document:
             item.lead = ("" if index == 0 else "\n") + item.lead.lstrip("\n")
         if _is_blank(self.suffix):
             self.suffix = ""
+        owners = _anchor_owners(self.items)  # rendering moves no anchor: once, not once per incident
         for index in range(len(self.items)):
-            self.items[index].text = self._render(index, _anchor_owners(self.items))
+            self.items[index].text = self._render(index, owners)
 
     def _edit(self, change, edited: object) -> None:
         """Apply a change, then render again the edited incident and any whose anchors moved."""
