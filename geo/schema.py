@@ -88,7 +88,8 @@ def data_fingerprint() -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for path in sorted(DATA_DIR.glob("*.y*ml")):
+    # The boundaries too: loading fills governorate/district from admin_areas.geojson.
+    for path in sorted([*DATA_DIR.glob("*.y*ml"), *DATA_DIR.glob("*.geojson")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
