@@ -72,6 +72,25 @@ def test_csv_flattens_actors_and_sources_readably(seed, tmp_path):
     assert row["date"] == "2022-08-25"
 
 
+def test_csv_text_cells_cannot_run_as_spreadsheet_formulas(seed, tmp_path):
+    frame = seed.copy()
+    frame.at[frame.index[0], "description"] = '=HYPERLINK("http://x")'
+    frame.at[frame.index[0], "notes"] = "@SUM(A1)"
+    frame.at[frame.index[1], "description"] = "-1+2"
+    frame.at[frame.index[1], "notes"] = "\tcmd"
+    frame.at[frame.index[1], "lon"] = -1.5
+    table = pd.read_csv(export(frame, "csv", tmp_path / "out.csv"), encoding="utf-8-sig")
+    assert table.loc[0, "description"] == "'=HYPERLINK(\"http://x\")"
+    assert table.loc[0, "notes"] == "'@SUM(A1)"
+    assert table.loc[1, "description"] == "'-1+2"
+    assert table.loc[1, "notes"] == "'\tcmd"
+    assert table.loc[1, "lon"] == -1.5  # numbers stay numbers, negative or not
+    assert table.loc[2, "description"] == frame.loc[frame.index[2], "description"]
+    # Only the spreadsheet file is defused; GeoJSON keeps the text as it was.
+    back = json.loads((export(frame, "geojson", tmp_path / "out.geojson")).read_text(encoding="utf-8"))
+    assert back["features"][0]["properties"]["description"] == '=HYPERLINK("http://x")'
+
+
 def test_geojson_is_rfc7946_with_caption_metadata(seed, tmp_path):
     flt = IncidentFilter(actors=("IRGC",))
     doc = json.loads(export(seed, "geojson", tmp_path / "out.geojson", flt=flt, title="IRGC moves").read_text())

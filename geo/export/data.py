@@ -37,6 +37,8 @@ LIST_SEPARATOR = "; "
 QUOTE_SEPARATOR = " | "
 CHUNK = 5000
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def flat_table(frame: gpd.GeoDataFrame, options: ExportOptions) -> pd.DataFrame:
@@ -131,13 +133,24 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -
 
 def write_csv(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> None:
     """UTF-8 CSV with a byte-order mark so spreadsheet programs read Arabic correctly."""
-    table = flat_table(frame, options)
+    table = _defuse_formulas(flat_table(frame, options))
     report = ProgressReporter(options.progress, len(table))
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         for start in range(0, max(len(table), 1), CHUNK):
             table.iloc[start:start + CHUNK].to_csv(handle, index=False, header=start == 0, lineterminator="\n")
             report.update(min(start + CHUNK, len(table)))
     report.finish()
+
+
+def _defuse_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a ``'`` before every text cell a spreadsheet would run as a formula."""
+    table = table.copy()
+    for column in table.columns:
+        if pd.api.types.is_object_dtype(table[column]) or pd.api.types.is_string_dtype(table[column]):
+            # Only text: numbers (a negative longitude) must stay numbers.
+            table[column] = [f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+                             for value in table[column]]
+    return table
 
 
 def write_gpkg(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> None:
