@@ -34,5 +34,6 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.mapping --sizes $(SIZES)
 	$(PY) -m bench.export --sizes $(SIZES)
 	$(PY) -m bench.extraction
+	$(PY) -m bench.duplicates
 	$(PY) -m bench.postgis
 	$(PY) -m bench.dashboard
