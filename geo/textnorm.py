@@ -133,8 +133,9 @@ _LATIN_DIGRAPHS = (("dh", "d"), ("th", "t"), ("kh", "k"), ("gh", "g"), ("sh", "s
 _LATIN_TRAILING_H = re.compile(r"(?<=[aeiou])h$")
 _LATIN_VOWELS = re.compile("[aeiouyw]")
 _DOUBLED = re.compile(r"(.)\1+")
-_EN_ARTICLES = frozenset(("al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an",
-                          "ed", "er", "es", "et", "ez", "en", "ul"))
+# English articles written before a name, as separate words once normalised ("ez" of "Deir ez-Zor").
+EN_ARTICLES = frozenset(("al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an",
+                         "ed", "er", "es", "et", "ez", "en", "ul"))
 
 
 def strip_article(word: str) -> str:
@@ -164,7 +165,7 @@ def word_keys(words: list[str]) -> tuple[str, ...]:
         joined = _strip_arabic_article(words[0]) + "".join(words[1:])
         every = "".join(_strip_arabic_article(word) for word in words)
         return (joined,) if joined == every else (joined, every)
-    kept = [word for word in words if word not in _EN_ARTICLES]
+    kept = [word for word in words if word not in EN_ARTICLES]
     key = "".join(kept)
     if key.startswith(("al", "el")) and len(key) > 6:
         # "Albu Kamal", "Alhiri": the article glued on without a hyphen

@@ -221,3 +221,12 @@ def test_no_incident_articles_give_no_drafts(bench_result):
 def test_speed(bench_result):
     # the issue asks for 50 articles/s; the test allows for a loaded CI machine
     assert bench_result.per_second >= 20
+
+
+def test_english_name_with_a_lower_case_article_is_spotted():
+    # "ez" is one of textnorm's articles; the gazetteer has no other "X ar-Y"-style English name
+    from geo.extraction.places import spot_places
+    from geo.gazetteer import gazetteer
+
+    mentions = spot_places(split_sentences("Shelling hit Deir ez-Zor on Monday.")[0], gazetteer())
+    assert [mention.candidates for mention in mentions] == [("deir-ez-zor",)]

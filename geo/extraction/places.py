@@ -18,12 +18,18 @@ from geo.distance import distance_km
 from geo.extraction.cues import phrase_set, place_words
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
-from geo.textnorm import is_arabic, latin_skeleton, normalise, word_keys
+from geo.textnorm import EN_ARTICLES, is_arabic, latin_skeleton, normalise, word_keys
 
 MAX_WORDS = 6
 ADMIN_FEATURES = frozenset({"governorate", "district", "subdistrict", "river"})
 NEIGHBOURHOOD_FEATURES = frozenset({"neighbourhood"})
 _PRECISION_ORDER = ("site", "village", "town", "district")
+# Lower-case words inside an English name that are not its content: "Deir ez-Zor", "the town of al-Susah".
+_NAME_LINKS = EN_ARTICLES | {"the", "of"}
+# Lower-case words an English name may end in ("Omar oil field", "Deir ez-Zor military airport").
+_NAME_DESCRIPTORS = frozenset({"desert", "field", "oil", "gas", "crossing", "airport", "base", "military",
+                               "airfield", "bridge", "hospital", "castle", "district", "province",
+                               "governorate", "road"})
 
 
 @dataclass(frozen=True)
@@ -136,13 +142,10 @@ def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tu
     words = tokens[index:index + length]
     if not is_arabic(first.norm):
         # English place names are proper nouns: "made in" never means al-Mayadin.
-        content = [token for token in words if token.norm not in ("al", "el", "the", "ad", "az", "as", "ash")]
+        content = [token for token in words if token.norm not in _NAME_LINKS]
         if not content or not (first.is_capitalised or first.text.startswith("#")):
             return False
-        if not all(token.is_capitalised or token.norm in ("al", "el", "of", "the", "az", "ad", "ash", "desert",
-                                                         "field", "oil", "gas", "crossing", "airport", "base",
-                                                         "military", "airfield", "bridge", "hospital", "castle",
-                                                         "district", "province", "governorate", "road")
+        if not all(token.is_capitalised or token.norm in _NAME_LINKS or token.norm in _NAME_DESCRIPTORS
                    for token in words):
             return False
         return len("".join(token.norm for token in content)) >= 3
