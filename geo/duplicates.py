@@ -29,7 +29,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from geo.distance import EARTH_RADIUS_KM
+from geo.distance import EARTH_RADIUS_KM, distances_km
 from geo.errors import Problem
 from geo.frame import records_to_frame
 from geo.schema import PRECISION_RADIUS_KM, TIME_PRECISION_DAYS
@@ -236,7 +236,7 @@ def _join(rows_a: np.ndarray, keys_a: np.ndarray, rows_b: np.ndarray, keys_b: np
 def _confirmed(data: _Arrays, first: np.ndarray, second: np.ndarray, max_km: float, max_days: int,
                distinct: set[frozenset[str]]) -> list[DuplicatePair]:
     """The candidate pairs that meet every condition, with their reasons."""
-    distance = _haversine_km(data.lat[first], data.lon[first], data.lat[second], data.lon[second])
+    distance = distances_km(data.lat[first], data.lon[first], data.lat[second], data.lon[second])
     limit = max_km + data.radius[first] + data.radius[second]
     gap = np.maximum(data.low[first], data.low[second]) - np.minimum(data.high[first], data.high[second])
     same_type = data.type_code[first] == data.type_code[second]
@@ -269,12 +269,6 @@ def _overlap(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Row-wise: do two padded code matrices share any code?"""
     equal = left[:, :, None] == right[:, None, :]
     return (equal & (left >= 0)[:, :, None]).any(axis=(1, 2))
-
-
-def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = (np.radians(values) for values in (lat1, lon1, lat2, lon2))
-    term = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(term, 0, 1)))
 
 
 def _line(value: object) -> int | None:

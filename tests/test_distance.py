@@ -18,3 +18,15 @@ def test_distance_km(a, b, km):
 def test_latitude_and_longitude_are_not_interchangeable():
     # One degree of longitude is shorter than one of latitude away from the equator: a swap shows.
     assert distance_km(35.0, 40.0, 35.0, 41.0) < distance_km(35.0, 40.0, 36.0, 40.0) - 15
+
+
+def test_the_vectorised_distance_is_the_same_formula():
+    import numpy as np
+
+    from geo.distance import distances_km
+
+    rng = np.random.default_rng(4)
+    lat1, lat2 = rng.uniform(-80, 80, 200), rng.uniform(-80, 80, 200)
+    lon1, lon2 = rng.uniform(-179, 179, 200), rng.uniform(-179, 179, 200)
+    expected = [distance_km(*point) for point in zip(lat1, lon1, lat2, lon2, strict=True)]
+    assert np.allclose(distances_km(lat1, lon1, lat2, lon2), expected, rtol=1e-12, atol=1e-9)
