@@ -21,6 +21,44 @@ def headline(frame: pd.DataFrame) -> dict:
     }
 
 
+_QUALIFIER_WORDS = {"more_than": "more than ", "at_least": "at least ", "about": "about ", "dozens": "dozens (",
+                    "several": "several (", "up_to": "up to "}
+
+
+def quantity_text(low: object, high: object, qualifier: str | None) -> str:
+    """A reported figure in words, as the map popup says it (``quantity()`` in geo/static/incident_layer.js).
+
+    Parameters
+    ----------
+    low : int or None
+        The least the figure can be (``fatalities``); missing (None, NA, NaN) means not reported.
+    high : int or None
+        The most it can be (``fatalities_max``), for a range.
+    qualifier : str or None
+        One of the schema's ``quantity_qualifiers``; ``exact`` or None adds no word.
+
+    Returns
+    -------
+    str
+        ``"5"``, ``"3–7"``, ``"more than 20"``, ``"dozens (24)"`` or ``"unknown"``.
+    """
+    if _missing(low):
+        return "unknown"
+    low = int(low)
+    # "more than 20" is stored as min 21 (the least it can be); say it as the source did.
+    text = _QUALIFIER_WORDS.get(qualifier or "", "") + str(low - 1 if qualifier == "more_than" else low)
+    if qualifier in ("dozens", "several"):
+        text += ")"
+    if not _missing(high) and int(high) != low:
+        text += f"–{int(high)}"
+    return text
+
+
+def _missing(value: object) -> bool:
+    """True for None, pandas NA and NaN."""
+    return value is None or bool(pd.isna(value))
+
+
 def _period(start: pd.Timestamp, end: pd.Timestamp) -> str:
     """A short period for a headline: 24–25 Aug 2022, 30 Aug – 2 Sep 2022, 3 Dec 2021 – 5 Jan 2022."""
     if start == end:

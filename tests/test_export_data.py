@@ -116,6 +116,21 @@ def test_kml_escapes_descriptions_and_links_only_http(hostile, tmp_path):
     assert "Evil &lt;b&gt;" in balloon
 
 
+def test_kml_balloon_states_figures_with_their_qualifier(seed, tmp_path):
+    frame = seed.copy()
+    frame.at[frame.index[1], "fatalities"] = 3
+    frame.at[frame.index[1], "fatalities_max"] = 7
+    root = ET.parse(export(frame, "kml", tmp_path / "out.kml")).getroot()
+    balloons = {mark.find(".//{*}Data[@name='id']/{*}value").text: mark.find("{*}description").text
+                for mark in root.iter("{http://www.opengis.net/kml/2.2}Placemark")}
+    more_than = balloons["dez-2022-08-25-004"]  # fatalities {min: 21, qualifier: more_than}: "more than 20"
+    assert "Fatalities: more than 20" in more_than and "Fatalities: 21" not in more_than
+    assert "Injuries: more than 30" in more_than
+    ranged = balloons[frame.loc[frame.index[1], "id"]]
+    assert "Fatalities: 3–7" in ranged
+    assert "Fatalities: unknown" in balloons[frame.loc[frame.index[0], "id"]]
+
+
 def test_kml_styles_placemarks_by_side_colour(seed, tmp_path):
     text = export(seed, "kml", tmp_path / "out.kml").read_text(encoding="utf-8")
     # International Coalition #1f6fd1 as KML aabbggrr.

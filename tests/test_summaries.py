@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import geo
-from geo.summaries import area_counts, headline, timeline_counts
+from geo.summaries import area_counts, headline, quantity_text, timeline_counts
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -46,3 +46,30 @@ def test_area_counts(seed):
     table = area_counts(seed)
     assert table["incidents"].sum() == len(seed)
     assert table.iloc[0]["incidents"] == table["incidents"].max()
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "qualifier", "text"),
+    [
+        (5, None, None, "5"),
+        (5, None, "exact", "5"),
+        (5, 5, "exact", "5"),
+        (0, None, None, "0"),
+        (3, 7, None, "3–7"),
+        (21, None, "more_than", "more than 20"),  # stored as n + 1, said as the source did
+        (21, 30, "more_than", "more than 20–30"),
+        (10, None, "at_least", "at least 10"),
+        (4, None, "about", "about 4"),
+        (24, None, "dozens", "dozens (24)"),
+        (24, 50, "dozens", "dozens (24)–50"),
+        (3, None, "several", "several (3)"),
+        (9, None, "up_to", "up to 9"),
+        (None, None, None, "unknown"),
+        (pd.NA, pd.NA, None, "unknown"),
+        (float("nan"), None, "more_than", "unknown"),
+    ],
+    ids=["exact-bare", "exact", "exact-equal-max", "zero", "range", "more-than", "more-than-range",
+         "at-least", "about", "dozens", "dozens-range", "several", "up-to", "unknown", "unknown-na", "unknown-nan"],
+)
+def test_quantity_text_says_figures_as_the_popup_does(low, high, qualifier, text):
+    assert quantity_text(low, high, qualifier) == text

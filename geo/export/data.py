@@ -22,6 +22,7 @@ from geo.actors import registry
 from geo.export.caption import caption
 from geo.export.options import ExportOptions, ProgressReporter
 from geo.schema import PRECISION_RADIUS_KM
+from geo.summaries import quantity_text
 from geo.validation import is_http_url
 
 # Order of the columns in every data export; the README documents each one.
@@ -236,7 +237,8 @@ def _kml_description(row: dict, sources: object) -> str:
         f"Targeted: {esc(row['actor2'])}" if _plain(row["actor2"]) else "",
         f"Place: <span dir=\"auto\">{esc(row['place'])}</span> ({esc(row['geo_precision'])},"
         f" ±{esc(row['precision_km'])} km)",
-        f"Fatalities: {esc(row['fatalities'])}" if _plain(row["fatalities"]) is not None else "",
+        f"Fatalities: {esc(_figure(row, 'fatalities'))}",
+        f"Injuries: {esc(_figure(row, 'injuries'))}",
         f"<p>{esc(row['description'])}</p>",
         f"Status: {esc(row['status'])}",
     ]
@@ -252,6 +254,11 @@ def _kml_description(row: dict, sources: object) -> str:
     if _plain(row["source_quotes"]):
         lines.append(f"<p dir=\"auto\">{esc(row['source_quotes'])}</p>")
     return "<br/>".join(line for line in lines if line)
+
+
+def _figure(row: dict, column: str) -> str:
+    """Fatalities or injuries in words, as the map popup says them ("more than 20", "3–7", "unknown")."""
+    return quantity_text(_plain(row[column]), _plain(row[f"{column}_max"]), _plain(row[f"{column}_qualifier"]))
 
 
 def _xml_text(text: str) -> str:
