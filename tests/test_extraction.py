@@ -230,3 +230,11 @@ def test_english_name_with_a_lower_case_article_is_spotted():
 
     mentions = spot_places(split_sentences("Shelling hit Deir ez-Zor on Monday.")[0], gazetteer())
     assert [mention.candidates for mention in mentions] == [("deir-ez-zor",)]
+
+
+def test_lower_case_may_is_not_a_month():
+    text = "US aircraft struck ISIS positions in Hajin yesterday and 12 may have been killed."
+    drafts = extract_article(text, published="2024-03-06")
+    assert [(d["gazetteer_id"], d["date"]) for d in drafts] == [("hajin", "2024-03-05")]
+    found = find_date(tokenise("ISIS attacked Hajin on 12 May"), dt.date(2024, 6, 1), None)
+    assert (found.date.isoformat(), found.how) == ("2024-05-12", "explicit")

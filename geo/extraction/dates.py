@@ -16,6 +16,7 @@ from functools import cache
 
 from geo.extraction.cues import PhraseSet, cues
 from geo.extraction.sentences import Token
+from geo.textnorm import is_arabic
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,11 @@ def _number(token: Token) -> int | None:
     return int(token.norm) if token.norm.isdigit() and len(token.norm) <= 4 else None
 
 
+def _is_month_use(token: Token) -> bool:
+    """An English month name counts only capitalised: "12 may have died" is no date, "12 May" is."""
+    return token.is_capitalised or is_arabic(token.norm)
+
+
 def _explicit(tokens: Sequence[Token], published: dt.date | None) -> dt.date | None:
     months = _sets()["months"]
     for index in range(len(tokens)):
@@ -58,7 +64,8 @@ def _explicit(tokens: Sequence[Token], published: dt.date | None) -> dt.date | N
         if not hit:
             continue
         length, month = hit
-        # a short English month ("mar", "may", "sun") counts only capitalised, next to a day number
+        if not _is_month_use(tokens[index]):
+            continue
         day = year = None
         before = _number(tokens[index - 1]) if index > 0 else None
         after = _number(tokens[index + length]) if index + length < len(tokens) else None
@@ -98,9 +105,7 @@ def _month_only(tokens: Sequence[Token], published: dt.date | None) -> dt.date |
         hit = months.match_at(tokens, index)
         if not hit:
             continue
-        token = tokens[index]
-        if not token.is_capitalised and token.norm[:1].isalpha() is not False and not any(
-                "\u0600" <= ch <= "\u06ff" for ch in token.norm):
+        if not _is_month_use(tokens[index]):
             continue
         before = tokens[index - 1].norm if index else ""
         after = tokens[index + hit[0]].norm if index + hit[0] < len(tokens) else ""
