@@ -491,3 +491,13 @@ def test_init_without_the_right_to_add_extensions_says_what_a_superuser_must_do(
         with psycopg.connect(pg_server_url, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             admin.execute(f"DROP ROLE IF EXISTS {name}")
+
+
+@pytest.mark.parametrize("editor", ["", "   ", None])
+def test_an_edit_without_the_curators_name_is_refused(filled, sample, editor):
+    raw, version = filled.get(sample[0]["id"])
+    with pytest.raises(StoreError, match="needs the curator's name"):
+        filled.save({**raw, "notes": "changed"}, version, editor)
+    with pytest.raises(StoreError, match="needs the curator's name"):
+        filled.delete(sample[0]["id"], version, editor)
+    assert filled.get(sample[0]["id"]) == (raw, version)

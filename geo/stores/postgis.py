@@ -13,7 +13,6 @@ saved first. Deleted ids are kept in ``deleted_incidents`` and never reused.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 import sys
@@ -35,6 +34,7 @@ from geo.frame import columns_to_frame
 from geo.gctools import gc_paused, gc_relaxed
 from geo.rawrecord import dump_incident, record_to_raw
 from geo.records import fill_admin_areas
+from geo.saving import stamp
 from geo.schema import source_fields
 from geo.stores import pg_search, pg_sql
 from geo.stores.urls import redact
@@ -272,13 +272,10 @@ class PostgisStore:
             Another curator changed or deleted it since ``base_version``, or
             the id is taken; ``diff`` shows their version against this one.
         """
-        raw = dict(record)
-        raw["last_edited_by"] = editor
-        raw["last_edited_at"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        raw = stamp(record, editor)
         clean, problems = validate_incident(raw, self.safe_url)
-        errors = [problem for problem in problems if problem.severity == "error"]
-        if clean is None or errors:
-            raise RecordError(errors)
+        if clean is None:
+            raise RecordError([problem for problem in problems if problem.severity == "error"])
         ident = clean["id"]
         text = _search_text(clean)
         words = pg_search.text_words(text)
@@ -303,6 +300,7 @@ class PostgisStore:
 
     def delete(self, incident_id: str, base_version: str, editor: str) -> None:
         """Remove an incident if it still has ``base_version``; its id is never reused."""
+        editor = stamp({}, editor)["last_edited_by"]  # a deletion needs a name like any other edit
         conn = self._connection()
         with self._errors(f"deleting incident {incident_id}"), conn.transaction():
             found = conn.execute("DELETE FROM incidents WHERE id = %s AND version = %s RETURNING version",
