@@ -211,3 +211,13 @@ def test_a_csv_field_over_the_limit_is_a_clear_error(tmp_path):
     huge.write_text(header + "\n" + '"' + "x" * 200_000 + '"\n', encoding="utf-8")
     with pytest.raises(GeoError, match=r"huge.csv: line 2: not readable as CSV"):
         list(read_acled(huge, ImportReport(str(huge)), progress=False))
+
+
+def test_an_import_without_a_target_says_how_and_keeps_an_earlier_report(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("INCIDENTS_DB_URL", raising=False)
+    report = tmp_path / "report.csv"
+    report.write_text("kind,row,column,value,reason\nnot imported,7,event_date,x,y\n", encoding="utf-8")
+    before = report.read_bytes()
+    assert main(["import", "acled", str(SAMPLE), "--report", str(report), "--no-progress"]) != 0
+    assert "nowhere to import into — give -o OUT.yaml, or --db URL" in capsys.readouterr().err
+    assert report.read_bytes() == before

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import os
 import sys
 from pathlib import Path
 
 from geo.cli import add_command
-from geo.cli.db import add_db_argument, open_database
+from geo.cli.db import ENV_URL, add_db_argument, open_database
 from geo.errors import GeoError
 from geo.importers import ImportReport, RowProblem
 from geo.rawrecord import record_to_raw, write_incidents
@@ -52,6 +53,9 @@ def _reader(kind: str):
 
 
 def _import(args) -> int:
+    if not args.output and not (args.db or os.environ.get(ENV_URL)):
+        # Checked before anything is opened, so a mistyped command leaves an earlier --report intact.
+        raise GeoError(f"nowhere to import into — give -o OUT.yaml, or --db URL (or set {ENV_URL})")
     report = ImportReport(source=args.file)
     records = _reader(args.import_kind)(args.file, report, progress=not args.no_progress)
     with _ReportWriter(args.report) as writer:
@@ -61,8 +65,6 @@ def _import(args) -> int:
             write_incidents(args.output, (record_to_raw(record) for record in records), header)
             target = args.output
         else:
-            if not args.db and not _has_env_url():
-                raise GeoError("nowhere to import into — give -o OUT.yaml, or --db URL (or set INCIDENTS_DB_URL)")
             store = open_database(args)
             counts = store.upsert(records)
             target = f"{store.safe_url} ({counts})"
@@ -75,12 +77,6 @@ def _import(args) -> int:
         for name, count in report.new_actors.most_common():
             print(f"  {count:>7}  {name}")
     return 0
-
-
-def _has_env_url() -> bool:
-    import os
-
-    return bool(os.environ.get("INCIDENTS_DB_URL"))
 
 
 def _print_problems(report: ImportReport) -> None:
