@@ -113,7 +113,8 @@ def test_browser_exact_snapshot(tmp_path):
 
     require_browser()
     frame, _ = read_incidents(ROOT / "incidents.yaml", use_cache=False)
-    path = export(frame, "screenshot", tmp_path / "shot.png", title="Browser-exact snapshot")
+    # The plain basemap: a test must not depend on reaching a tile server.
+    path = export(frame, "screenshot", tmp_path / "shot.png", title="Browser-exact snapshot", basemap="offline")
     image = Image.open(path)
     assert image.size == (1920, 1080)
     pixels = image.convert("RGB").getcolors(maxcolors=1_000_000)
