@@ -117,10 +117,29 @@ def test_dollar_signs_and_percent_are_text_not_maths(seed, tmp_path):
     assert "Costs $5 and $10 at 50%" in PdfReader(path).pages[0].extract_text()
 
 
-def test_progress_is_reported(seed, tmp_path):
+@pytest.mark.parametrize("fmt", ["png", "pdf"])
+def test_progress_is_reported_and_never_goes_back(seed, tmp_path, fmt):
     calls = []
-    export(seed, "png", tmp_path / "p.png", basemap="offline", progress=lambda done, total: calls.append((done, total)))
+    export(seed, fmt, tmp_path / f"p.{fmt}", basemap="offline", progress=lambda done, total: calls.append((done, total)))
+    done = [step for step, _ in calls]
     assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1]
+    assert done == sorted(done), f"progress went backwards: {calls}"
+    assert len({total for _, total in calls}) == 1
+
+
+def test_screenshot_reports_start_and_finish(seed, tmp_path, monkeypatch):
+    # A stand-in for Chromium that writes a one-pixel PNG where --screenshot= asks.
+    fake = tmp_path / "fake-chromium"
+    fake.write_text("#!/bin/sh\nfor arg; do case $arg in --screenshot=*) printf 'PNG' > \"${arg#--screenshot=}\";; esac; done\n",
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("CHROMIUM", str(fake))
+    calls = []
+    path = export(seed, "screenshot", tmp_path / "shot.png", progress=lambda done, total: calls.append((done, total)))
+    assert path.read_bytes() == b"PNG"
+    done = [step for step, _ in calls]
+    assert calls and calls[0][0] == 0 and calls[-1][0] == calls[-1][1] > 0
+    assert done == sorted(done)
 
 
 # Arabic: matplotlib shapes and orders Arabic itself. These tests fail when

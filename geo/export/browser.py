@@ -17,7 +17,7 @@ import geopandas as gpd
 
 from geo.errors import ExportError
 from geo.export.html import build_html
-from geo.export.options import ExportOptions
+from geo.export.options import ExportOptions, ProgressReporter
 
 SIZES = {"slide": (1920, 1080), "a4": (1754, 1240)}
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
@@ -44,6 +44,8 @@ def write_screenshot(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions
         raise ExportError("the browser-exact snapshot needs Chromium (apt-get install chromium, or set CHROMIUM);"
                           " use --format png for the snapshot that needs no browser")
     width, height = SIZES.get(options.layout, SIZES["slide"])
+    # One step: Chromium draws and saves in one call that says nothing until it ends.
+    report = ProgressReporter(options.progress, 1)
     with tempfile.TemporaryDirectory(prefix="geo-shot-") as folder:
         page = Path(folder) / "map.html"
         page.write_text(build_html(frame, options), encoding="utf-8")
@@ -58,3 +60,4 @@ def write_screenshot(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions
             detail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
             raise ExportError(f"Chromium did not write the snapshot ({detail[0]}) — check that {browser} runs headless")
         shutil.move(shot, path)
+    report.finish()

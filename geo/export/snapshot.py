@@ -255,9 +255,17 @@ def _plain_attribution(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def render(frame: gpd.GeoDataFrame, options: ExportOptions) -> Figure:
-    """The finished snapshot figure of the (filtered) incidents."""
-    report = ProgressReporter(options.progress, 3)
+# Progress of a snapshot: page drawn, incidents drawn, file saved.
+RENDER_STEPS = 3
+
+
+def render(frame: gpd.GeoDataFrame, options: ExportOptions, report: ProgressReporter | None = None) -> Figure:
+    """The finished snapshot figure of the (filtered) incidents.
+
+    ``report`` is the export's one reporter (of `RENDER_STEPS`), passed on so the
+    saving step continues it; without one, render reports on its own.
+    """
+    report = report or ProgressReporter(options.progress, RENDER_STEPS)
     page = draw_page(frame, options)
     report.update(1)
     draw_incidents(page, frame, options.coarsen_km)
@@ -267,18 +275,20 @@ def render(frame: gpd.GeoDataFrame, options: ExportOptions) -> Figure:
 
 def write_png(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> None:
     """PNG snapshot at ``options.dpi`` (the DPI is recorded in the file)."""
-    figure = render(frame, options)
+    report = ProgressReporter(options.progress, RENDER_STEPS)
+    figure = render(frame, options, report)
     with plt.rc_context(rc_params()):
         figure.savefig(path, format="png", dpi=options.dpi, metadata=_metadata(frame, options, "Software"))
-    ProgressReporter(options.progress, 3).finish()
+    report.finish()
 
 
 def write_pdf(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> None:
     """PDF snapshot: vector text and lines, one page of the chosen layout."""
-    figure = render(frame, options)
+    report = ProgressReporter(options.progress, RENDER_STEPS)
+    figure = render(frame, options, report)
     with plt.rc_context(rc_params()):
         figure.savefig(path, format="pdf", dpi=options.dpi, metadata=_metadata(frame, options, "Creator"))
-    ProgressReporter(options.progress, 3).finish()
+    report.finish()
 
 
 def _metadata(frame: gpd.GeoDataFrame, options: ExportOptions, tool_key: str) -> dict[str, str]:
