@@ -238,3 +238,10 @@ def test_lower_case_may_is_not_a_month():
     assert [(d["gazetteer_id"], d["date"]) for d in drafts] == [("hajin", "2024-03-05")]
     found = find_date(tokenise("ISIS attacked Hajin on 12 May"), dt.date(2024, 6, 1), None)
     assert (found.date.isoformat(), found.how) == ("2024-05-12", "explicit")
+
+
+def test_area_word_lowers_precision_to_district():
+    # resolve(): a place named with an area word ("desert", "بادية") stands for the area around it
+    drafts = extract_article("Regime forces shelled ISIS positions in the Hajin desert yesterday.",
+                             published="2024-03-06")
+    assert [(d["gazetteer_id"], d["geo_precision"]) for d in drafts] == [("hajin", "district")]

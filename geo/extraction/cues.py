@@ -56,6 +56,13 @@ def _both(spec: dict) -> list[str]:
     return [*(spec.get("ar") or []), *(spec.get("en") or [])]
 
 
+def _phrases(node: dict | list) -> list[str]:
+    """The phrases of an {ar, en} mapping, of a list of such mappings (their union), or of a plain list."""
+    if isinstance(node, dict):
+        return _both(node)
+    return [phrase for item in node for phrase in (_both(item) if isinstance(item, dict) else [item])]
+
+
 @cache
 def cues() -> dict:
     """The raw cue data."""
@@ -69,12 +76,21 @@ def place_words() -> dict:
 
 @cache
 def phrase_set(*path: str) -> PhraseSet:
-    """The phrases at ``path`` in the cue files (both languages), e.g. ``("roles", "target_before")``."""
+    """The phrases at ``path`` in the cue files (both languages), e.g. ``("roles", "target_before")``.
+
+    A list of {ar, en} mappings (place_words.yaml's ``area``) gives the union of their phrases.
+    """
     source = place_words() if path[0] in place_words() else cues()
     node = source
     for key in path:
         node = node[key]
-    return PhraseSet(_both(node) if isinstance(node, dict) else list(node))
+    return PhraseSet(_phrases(node))
+
+
+@cache
+def area_set(feature: str) -> PhraseSet:
+    """The area words of one feature in place_words.yaml, e.g. ``"countryside"`` (ريف, countryside)."""
+    return PhraseSet(_phrases([spec for spec in place_words()["area"] if spec.get("feature") == feature]))
 
 
 @cache

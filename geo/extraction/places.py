@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from geo.distance import distance_km
-from geo.extraction.cues import phrase_set, place_words
+from geo.extraction.cues import area_set, phrase_set, place_words
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
 from geo.textnorm import EN_ARTICLES, is_arabic, latin_skeleton, normalise, word_keys
@@ -179,7 +179,10 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     first_forms = tokens[start].forms
     near = _has("near", tokens, before_start, start) or any(
         form in ("بمحيط", "محيط") for form in first_forms)
-    area = _has("area", tokens, max(0, start - 2), start) or (end < len(tokens) and _has("area", tokens, end, end + 1))
+    # English may put the area word after the name ("Hajin desert", "Hajin countryside"); in Arabic
+    # one after the name locates it in the next place ("حقل العمر بريف دير الزور")
+    area_after = end < len(tokens) and not is_arabic(tokens[end].norm)
+    area = _has("area", tokens, max(0, start - 2), start) or area_after and _has("area", tokens, end, end + 1)
     anchor = _has("direction", tokens, max(0, start - 2), start) or _has("description", tokens, max(0, start - 7),
                                                                          start)
     # a dateline ("DEIR EZ-ZOR, Syria (North Press) –") names where the report was filed
@@ -188,9 +191,9 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     origin = _has("origin", tokens, before_start, start)
     destination = _has("destination", tokens, before_start, start)
     aside = _has("aside", tokens, max(0, start - 4), start)
-    countryside = any(token.norm in ("ريف", "countryside") or "ريف" in token.forms
-                      for token in tokens[max(0, start - 1):start]) or \
-        (end < len(tokens) and tokens[end].norm == "countryside")
+    countryside_words = area_set("countryside")
+    countryside = countryside_words.any_in(tokens, start - 1, start) or \
+        area_after and countryside_words.any_in(tokens, end, end + 1)
     between = any(token.norm in ("بين", "between") for token in tokens[before_start:start])
     locative = near or any(token.norm in ("في", "in", "at", "near", "قرب") for token in tokens[max(0, start - 2):start]) \
         or tokens[start].norm.startswith(("ب", "في"))
