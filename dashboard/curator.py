@@ -92,8 +92,8 @@ def _require_curator() -> str:
     return name
 
 
-def _load_into_form(values: dict, base_version: str | None, editing_id: str | None) -> None:
-    """Put a record's values into the editor's widgets (before they are drawn)."""
+def widget_state(values: dict) -> dict[str, object]:
+    """The editor widgets' ``f_*`` session values for flat form values (as `form_from_record` gives them)."""
     spec = fields()
     defaults = {
         "date": dt.date.today(), "time_precision": "day", "event_type": next(iter(event_types())),
@@ -101,31 +101,30 @@ def _load_into_form(values: dict, base_version: str | None, editing_id: str | No
         "actor2_attribution": "reported", "fatalities_qualifier": "exact", "injuries_qualifier": "exact",
     }
     merged = {**defaults, **{key: value for key, value in values.items() if value is not None}}
+    state: dict[str, object] = {}
     for name in ("id", "place", "gazetteer_id", "governorate", "district", "description", "notes", "tags",
                  "actor1_name", "actor2_name", "time"):
-        st.session_state[f"f_{name}"] = str(merged.get(name) or "")
+        state[f"f_{name}"] = str(merged.get(name) or "")
     for name in ("date", "time_precision", "event_type", "sub_event_type", "geo_precision", "status",
                  "actor1_attribution", "actor2_attribution", "fatalities_qualifier", "injuries_qualifier"):
-        st.session_state[f"f_{name}"] = merged.get(name)
-    if st.session_state["f_status"] not in spec["status"].values:
-        st.session_state["f_status"] = "weak"
+        state[f"f_{name}"] = merged.get(name)
+    if state["f_status"] not in spec["status"].values:
+        state["f_status"] = "weak"
     for name in ("lat", "lon"):
-        st.session_state[f"f_{name}"] = float(merged[name]) if merged.get(name) is not None else None
+        state[f"f_{name}"] = float(merged[name]) if merged.get(name) is not None else None
     for name in ("fatalities_min", "fatalities_max", "injuries_min", "injuries_max"):
         value = merged.get(name)
-        st.session_state[f"f_{name}"] = int(value) if value is not None else None
+        state[f"f_{name}"] = int(value) if value is not None else None
     sources = list(merged.get("sources") or [])
     for index in range(MAX_SOURCES):
         source = sources[index] if index < len(sources) else {}
         for key in ("publisher", "url", "published", "language", "quote"):
-            st.session_state[f"f_source{index}_{key}"] = str(source.get(key) or "")
-    st.session_state["editor_base_version"] = base_version
-    st.session_state["editor_id"] = editing_id
-    st.session_state["editor_loaded"] = True
+            state[f"f_source{index}_{key}"] = str(source.get(key) or "")
+    return state
 
 
-def _form_values() -> dict:
-    state = st.session_state
+def form_values(state) -> dict:
+    """Flat form values (for `record_from_form`) from the editor widgets' ``f_*`` session values."""
     values = {name[2:]: state.get(name) for name in list(state.keys()) if isinstance(name, str) and name.startswith("f_")
               and not name.startswith("f_source")}
     values["sources"] = [
@@ -133,6 +132,21 @@ def _form_values() -> dict:
         for index in range(MAX_SOURCES)
     ]
     return values
+
+
+def _load_into_form(values: dict, base_version: str | None, editing_id: str | None,
+                    original: dict | None = None) -> None:
+    """Put a record's values into the editor's widgets (before they are drawn).
+
+    ``original`` is the incident as the store gave it: a save overwrites only the fields
+    the form shows and keeps the rest of it.
+    """
+    for key, value in widget_state(values).items():
+        st.session_state[key] = value
+    st.session_state["editor_original"] = original
+    st.session_state["editor_base_version"] = base_version
+    st.session_state["editor_id"] = editing_id
+    st.session_state["editor_loaded"] = True
 
 
 def editor_panel(store_url: str, frame: pd.DataFrame, shown: pd.DataFrame, selected: str | None,
@@ -159,7 +173,7 @@ def editor_panel(store_url: str, frame: pd.DataFrame, shown: pd.DataFrame, selec
             if found is None:
                 st.error(f"{choice} is no longer in the record: reload the page.")
             else:
-                _load_into_form(form_from_record(found[0]), found[1], choice)
+                _load_into_form(form_from_record(found[0]), found[1], choice, found[0])
                 st.rerun()
     with start_cols[1]:
         if clicked:
@@ -256,11 +270,12 @@ def _incident_form(store, frame: pd.DataFrame, curator: str, distinct: set[froze
 
 def _save(store, frame: pd.DataFrame, curator: str, allow_duplicate: bool, distinct: set[frozenset[str]]) -> None:
     _require_curator()
-    values = _form_values()
+    values = form_values(st.session_state)
     editing = st.session_state.get("editor_id")
     if editing:
         values["id"] = editing
-    record = record_from_form(values)  # the store's validator judges it; its messages are shown below
+    # Fields the form does not show (date_end, associated actors, further sources) come from the original.
+    record = record_from_form(values, st.session_state.get("editor_original"))  # the store's validator judges it
     others = frame[frame["id"] != editing] if editing else frame
     duplicates = duplicates_of(record, others, distinct=distinct)
     if duplicates and not allow_duplicate:
@@ -350,9 +365,8 @@ def review_panel(store_url: str, frame: pd.DataFrame) -> None:
     draft = drafts[index]
     actions = st.columns(3)
     if actions[0].button("Accept (edit first)", key="review_accept"):
-        values = form_from_record({**draft, "status": "weak"})
-        values.pop("id", None)
-        _load_into_form(values, None, None)
+        original = {key: value for key, value in draft.items() if key != "id"} | {"status": "weak"}
+        _load_into_form(form_from_record(original), None, None, original)
         _drop_draft(index)
         st.session_state["flash"] = "Draft loaded into the editor: check it, then save."
         st.rerun()

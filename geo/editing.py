@@ -15,13 +15,15 @@ def _text(value: object) -> str | None:
 
 
 def _quantity(low: object, high: object, qualifier: object) -> int | dict | None:
-    """A figure as the schema writes it: a bare number when exact, else {min, max, qualifier}."""
+    """A figure as the schema writes it: a bare number when exact, else {min, max, qualifier}.
+
+    A qualifier alone (``{qualifier: dozens}``) is kept, and a minimum without a maximum stays
+    open-ended (``{min: 5}``): only min == max with qualifier exact becomes a bare number.
+    """
     low = None if low in (None, "") else int(low)
     high = None if high in (None, "") else int(high)
     qualifier = _text(qualifier) or "exact"
-    if low is None and high is None:
-        return None
-    if qualifier == "exact" and (high is None or high == low) and low is not None:
+    if low is not None and low == high and qualifier == "exact":
         return low
     value: dict = {}
     if low is not None:
@@ -30,7 +32,7 @@ def _quantity(low: object, high: object, qualifier: object) -> int | dict | None
         value["max"] = high
     if qualifier != "exact":
         value["qualifier"] = qualifier
-    return value
+    return value or None
 
 
 def _actor(name: object, attribution: object) -> dict | None:
@@ -40,20 +42,23 @@ def _actor(name: object, attribution: object) -> dict | None:
     return {"name": name, "attribution": _text(attribution) or "reported"}
 
 
-def record_from_form(values: dict) -> dict:
-    """A record in schema order from flat form values; empty fields are left out, never written as 0.
+SOURCE_KEYS = ("publisher", "url", "published", "language", "quote")
 
-    ``values`` holds the schema's scalar fields plus ``actor1_name``/``actor1_attribution``
-    (same for actor2), ``fatalities_min``/``_max``/``_qualifier`` (same for injuries),
-    ``tags`` as comma-separated text and ``sources`` as a list of dicts.
-    """
+
+def _source(source: dict) -> dict:
+    """A source's form fields, without empty ones."""
+    cleaned = {key: _text(source.get(key)) for key in SOURCE_KEYS}
+    return {key: value for key, value in cleaned.items() if value is not None}
+
+
+def _shown_fields(values: dict) -> dict:
+    """The fields the editor form shows, from its flat values; None where the form is empty."""
     built: dict = {}
     for name in ("id", "place", "gazetteer_id", "governorate", "district", "description", "notes",
                  "event_type", "sub_event_type", "time_precision", "geo_precision", "status", "time"):
         built[name] = _text(values.get(name))
-    for name in ("date", "date_end"):
-        value = values.get(name)
-        built[name] = value.isoformat() if isinstance(value, dt.date) else _text(value)
+    value = values.get("date")
+    built["date"] = value.isoformat() if isinstance(value, dt.date) else _text(value)
     for name in ("lat", "lon"):
         value = values.get(name)
         built[name] = None if value in (None, "") else round(float(value), 6)
@@ -63,16 +68,54 @@ def record_from_form(values: dict) -> dict:
         built[key] = _quantity(values.get(f"{key}_min"), values.get(f"{key}_max"), values.get(f"{key}_qualifier"))
     tags = values.get("tags") or ""
     built["tags"] = [tag.strip() for tag in (tags.split(",") if isinstance(tags, str) else tags) if tag.strip()] or None
+    return built
+
+
+def _merged_sources(shown: list[dict], originals: list) -> list:
+    """The form's source slots over the original sources; sources past the last slot are kept as they are."""
     sources = []
-    for source in values.get("sources") or []:
-        cleaned = {key: _text(source.get(key)) for key in ("publisher", "url", "published", "language", "quote")}
-        if any(cleaned.values()):
-            sources.append({key: value for key, value in cleaned.items() if value is not None})
-    built["sources"] = sources or None
-    for key in ("assoc_actor1", "assoc_actor2"):
-        names = [name for name in values.get(key) or [] if _text(name)]
-        built[key] = names or None
-    return {name: built[name] for name in fields() if built.get(name) not in (None, [], "")}
+    for index, source in enumerate(shown):
+        cleaned = _source(source)
+        old = originals[index] if index < len(originals) and isinstance(originals[index], dict) else None
+        if old is not None and _source(old) == cleaned:
+            sources.append(old)  # unchanged: kept exactly as written
+        elif cleaned:
+            extra = {key: value for key, value in (old or {}).items() if key not in SOURCE_KEYS}
+            sources.append({**cleaned, **extra})
+    return sources + list(originals[len(shown):])
+
+
+def record_from_form(values: dict, original: dict | None = None) -> dict:
+    """A record in schema order: the original incident with the fields the form shows overwritten.
+
+    ``values`` holds the schema's scalar fields plus ``actor1_name``/``actor1_attribution``
+    (same for actor2), ``fatalities_min``/``_max``/``_qualifier`` (same for injuries),
+    ``tags`` as comma-separated text and ``sources`` as a list of dicts (the form's source slots).
+    ``original`` is the incident as the store returned it: fields the form does not show
+    (``date_end``, ``assoc_actor1``/``2``, sources past the last slot, unknown keys) are kept,
+    and a shown field whose value did not change keeps the original's spelling (a bare actor
+    name, a default left out). Empty fields are left out, never written as 0.
+    """
+    original = original or {}
+    spec = fields()
+    record = dict(original)
+    before = _shown_fields(form_from_record(original)) if original else {}
+    for name, value in _shown_fields(values).items():
+        default = spec[name].default
+        if original and (value if value is not None else default) == (
+                before.get(name) if before.get(name) is not None else default):
+            continue
+        if value is None:
+            record.pop(name, None)
+        else:
+            record[name] = value
+    sources = _merged_sources(values.get("sources") or [], list(original.get("sources") or []))
+    if sources:
+        record["sources"] = sources
+    else:
+        record.pop("sources", None)
+    ordered = {name: record[name] for name in spec if name in record}
+    return {**ordered, **{key: value for key, value in record.items() if key not in spec}}
 
 
 def form_from_record(record: dict) -> dict:

@@ -175,3 +175,20 @@ def test_row_chosen_in_the_table_becomes_the_incident_to_edit(record, monkeypatc
     test.multiselect(key="actor").select("IRGC").run()
     options = test.selectbox(key="editor_pick").options
     assert "dez-2022-08-25-014" in options and "dez-2022-08-25-001" not in options  # only filtered incidents
+
+
+def test_editing_keeps_the_fields_the_form_does_not_show(record, monkeypatch):
+    from geo.roundtrip import Document
+
+    before = Document(record.read_text("utf-8"), "incidents.yaml").get("dez-2022-08-25-015")
+    assert before["assoc_actor2"]
+    test = signed_in(monkeypatch)
+    test.selectbox(key="editor_pick").set_value("dez-2022-08-25-015").run()
+    button(test, "Load for editing").click().run()
+    test.text_area(key="f_description").input("Reworded.")
+    button(test, "Save").click().run()
+    assert not test.exception and not test.error, [e.value for e in test.error]
+    after = Document(record.read_text("utf-8"), "incidents.yaml").get("dez-2022-08-25-015")
+    assert {key: after[key] for key in before if key not in ("description", "last_edited_by", "last_edited_at")} == {
+        key: before[key] for key in before if key not in ("description", "last_edited_by", "last_edited_at")}
+    assert after["description"] == "Reworded."
