@@ -245,3 +245,12 @@ def test_area_word_lowers_precision_to_district():
     drafts = extract_article("Regime forces shelled ISIS positions in the Hajin desert yesterday.",
                              published="2024-03-06")
     assert [(d["gazetteer_id"], d["geo_precision"]) for d in drafts] == [("hajin", "district")]
+
+
+@pytest.mark.parametrize("text", [
+    "Rep. Chip Roy (R-Tex.) said the strikes were legal.",
+    "Sen. Rand Paul (R-Ky.) said the strikes were legal.",
+    "Sen. Bernie Sanders (I-Vt.) said the strikes were not legal.",
+], ids=["r-tex", "r-ky", "i-vt"])
+def test_party_state_abbreviation_ends_no_sentence(text):
+    assert [s.text for s in split_sentences(text)] == [text]
