@@ -1,10 +1,11 @@
-"""An animated GIF of the timeline: the map frame by frame over the period, with the date shown.
+"""The timeline animated, as a GIF or an MP4: the map frame by frame over the period, with the date shown.
 
 The page (basemap, legend, header, footer) is drawn once and kept as a pixel
 background; each frame only restores it and draws that frame's incidents and
 date on top (matplotlib blitting), which is what keeps hundreds of frames fast.
-MP4 is not offered: imageio needs imageio-ffmpeg or PyAV for it, and neither is
-a project dependency.
+`write_gif` writes the GIF with imageio; `write_mp4` the same frames as an
+H.264 MP4, encoded by the ffmpeg binary that the imageio-ffmpeg package (a
+project dependency, requirements.txt) ships.
 """
 
 from __future__ import annotations
