@@ -67,6 +67,11 @@ class IncidentLayer(JSCSSMixin):
   var payload = {{ this.payload }};
   var options = {{ this.options }};
   var bases = {}, keyed = {}, chosen = null;
+  // The plain base is a layer group with no zoom range; without a map-wide one,
+  // MarkerCluster refuses to start ("Map has no maxZoom specified").
+  if (map.options.maxZoom === undefined) {
+    map.options.maxZoom = Math.max.apply(null, options.basemaps.map(function (b) { return b.max_zoom || 19; }));
+  }
   options.basemaps.forEach(function (b) {
     var layer = b.url ? L.tileLayer(b.url, {attribution: b.attribution, maxZoom: b.max_zoom}) : L.layerGroup();
     if (!b.url) { layer.getAttribution = function () { return b.attribution; }; }
