@@ -127,16 +127,14 @@ def test_progress_is_reported_and_never_goes_back(seed, tmp_path, fmt):
     assert len({total for _, total in calls}) == 1
 
 
-def test_screenshot_reports_start_and_finish(seed, tmp_path, monkeypatch):
-    # A stand-in for Chromium that writes a one-pixel PNG where --screenshot= asks.
-    fake = tmp_path / "fake-chromium"
-    fake.write_text("#!/bin/sh\nfor arg; do case $arg in --screenshot=*) printf 'PNG' > \"${arg#--screenshot=}\";; esac; done\n",
-                    encoding="utf-8")
-    fake.chmod(0o755)
-    monkeypatch.setenv("CHROMIUM", str(fake))
+def test_screenshot_reports_start_and_finish(seed, tmp_path):
+    from tests.browser import require_browser
+
+    require_browser()  # the real headless Chromium, as the export runs it
     calls = []
-    path = export(seed, "screenshot", tmp_path / "shot.png", progress=lambda done, total: calls.append((done, total)))
-    assert path.read_bytes() == b"PNG"
+    path = export(seed, "screenshot", tmp_path / "shot.png", basemap="offline",
+                  progress=lambda done, total: calls.append((done, total)))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     done = [step for step, _ in calls]
     assert calls and calls[0][0] == 0 and calls[-1][0] == calls[-1][1] > 0
     assert done == sorted(done)
