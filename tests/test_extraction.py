@@ -254,3 +254,16 @@ def test_area_word_lowers_precision_to_district():
 ], ids=["r-tex", "r-ky", "i-vt"])
 def test_party_state_abbreviation_ends_no_sentence(text):
     assert [s.text for s in split_sentences(text)] == [text]
+
+
+def test_shared_cue_builders_keep_labels():
+    # actors, numbers and dates build their labelled cue sets with cues.labelled_set / phrase_set
+    from geo.extraction.actors import spot_actors
+
+    assert find_casualties(tokenise("مقتل عنصرين من قسد")) == {"fatalities": 2}
+    assert find_casualties(tokenise("nearly 30 people were killed")) == {"fatalities": {"min": 30,
+                                                                                        "qualifier": "about"}}
+    assert [m.name for m in spot_actors(tokenise("a Russian drone hit the base"))] == ["Russia"]
+    found = find_date(tokenise("the following day"), dt.date(2024, 3, 6),
+                      find_date(tokenise("on Monday"), dt.date(2024, 3, 6), None))
+    assert (found.date.isoformat(), found.how) == ("2024-03-05", "next_day")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from geo.actors import registry
-from geo.extraction.cues import PhraseSet, cues, phrase_set
+from geo.extraction.cues import PhraseSet, labelled_set, phrase_set
 from geo.extraction.sentences import Token
 from geo.textnorm import is_arabic
 
@@ -57,15 +57,9 @@ def _short_aliases() -> frozenset[str]:
     return frozenset(key[0] for key in _aliases() if len(key) == 1 and len(key[0]) <= 4 and not is_arabic(key[0]))
 
 
-@cache
 def _adjectives() -> PhraseSet:
-    spec = cues()["adjectives"]
-    phrases, labels = [], []
-    for name, words in spec.items():
-        for word in (*words["ar"], *words["en"]):
-            phrases.append(word)
-            labels.append(name)
-    return PhraseSet(phrases, labels)
+    """Nationality words labelled with the actor they name ("الروسية" -> Russia)."""
+    return labelled_set("adjectives")
 
 
 def spot_actors(tokens: Sequence[Token]) -> list[ActorMention]:

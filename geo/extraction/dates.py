@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from geo.extraction.cues import PhraseSet, cues
+from geo.extraction.cues import PhraseSet, cues, labelled_set, phrase_set
 from geo.extraction.sentences import Token
 from geo.textnorm import is_arabic
 
@@ -30,21 +30,17 @@ class DateCue:
 
 @cache
 def _sets() -> dict[str, PhraseSet]:
-    spec = cues()["dates"]
-    months = {int(number): names for number, names in spec["months"].items()}
-    weekdays = {int(number): names for number, names in spec["weekdays"].items()}
+    """Month and weekday names labelled by number, relative days labelled (days back, precision)."""
     relative_phrases, relative_labels = [], []
-    for entry in spec["relative"]:
+    for entry in cues()["dates"]["relative"]:
         for phrase in (*entry.get("ar", ()), *entry.get("en", ())):
             relative_phrases.append(phrase)
             relative_labels.append((entry["days"], entry.get("precision", "day")))
     return {
-        "months": PhraseSet([n for names in months.values() for n in names],
-                            [k for k, names in months.items() for _ in names]),
-        "weekdays": PhraseSet([n for names in weekdays.values() for n in names],
-                              [k for k, names in weekdays.items() for _ in names]),
+        "months": labelled_set("dates", "months"),
+        "weekdays": labelled_set("dates", "weekdays"),
         "relative": PhraseSet(relative_phrases, relative_labels),
-        "next_day": PhraseSet([*spec["next_day"]["ar"], *spec["next_day"]["en"]]),
+        "next_day": phrase_set("dates", "next_day"),
     }
 
 

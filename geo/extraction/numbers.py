@@ -5,27 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from geo.extraction.cues import PhraseSet, cues, phrase_set
+from geo.extraction.cues import PhraseSet, cues, labelled_set, phrase_set
 from geo.extraction.sentences import Token
+from geo.textnorm import normalise
 
 
 @cache
 def _words() -> dict[str, int]:
-    from geo.textnorm import normalise
-
     spec = cues()["numbers"]
     return {normalise(str(key)): int(value) for language in ("ar", "en") for key, value in spec[language].items()}
 
 
-@cache
 def _qualifiers() -> PhraseSet:
-    spec = cues()["numbers"]["qualifiers"]
-    phrases, labels = [], []
-    for qualifier, words in spec.items():
-        for phrase in (*words["ar"], *words["en"]):
-            phrases.append(phrase)
-            labels.append(qualifier)
-    return PhraseSet(phrases, labels)
+    """Words that qualify a figure, labelled more_than, at_least or about."""
+    return labelled_set("numbers", "qualifiers")
+
+
+@cache
+def _dual_nouns() -> frozenset[str]:
+    """Dual nouns that count as 2 ("عنصرين", "شخصان"), normalised once."""
+    return frozenset(normalise(word) for word in cues()["numbers"]["dual_nouns"])
 
 
 def number_at(tokens: Sequence[Token], index: int) -> int | str | None:
@@ -34,13 +33,11 @@ def number_at(tokens: Sequence[Token], index: int) -> int | str | None:
     norm = token.norm
     if norm.isdigit() and len(norm) <= 5:
         return int(norm)
-    from geo.textnorm import normalise
-
     words = _words()
     for form in token.forms:
         if form in words:
             return words[form]
-    if norm in {normalise(word) for word in cues()["numbers"]["dual_nouns"]}:
+    if norm in _dual_nouns():
         return 2
     if phrase_set("numbers", "dozens").match_at(tokens, index):
         return "dozens"
