@@ -135,15 +135,17 @@ def form_values(state) -> dict:
 
 
 def _load_into_form(values: dict, base_version: str | None, editing_id: str | None,
-                    original: dict | None = None) -> None:
+                    original: dict | None = None, draft_id: str | None = None) -> None:
     """Put a record's values into the editor's widgets (before they are drawn).
 
     ``original`` is the incident as the store gave it: a save overwrites only the fields
-    the form shows and keeps the rest of it.
+    the form shows and keeps the rest of it. ``draft_id`` names the accepted draft that
+    is dropped from the review once the incident is saved.
     """
     for key, value in widget_state(values).items():
         st.session_state[key] = value
     st.session_state["editor_original"] = original
+    st.session_state["editor_draft"] = draft_id
     st.session_state["editor_base_version"] = base_version
     st.session_state["editor_id"] = editing_id
     st.session_state["editor_loaded"] = True
@@ -300,6 +302,7 @@ def _save(store, frame: pd.DataFrame, curator: str, allow_duplicate: bool, disti
     except GeoError as err:
         st.error(f"Not saved: {err}")
         return
+    _drop_draft_id(st.session_state.pop("editor_draft", None))
     _written(f"Saved {record.get('id') or 'the new incident'} as {curator}.")
 
 
@@ -364,12 +367,8 @@ def review_panel(store_url: str, frame: pd.DataFrame) -> None:
                          format_func=lambda i: f"{rows[i]['date']} · {rows[i]['place']} · {rows[i]['type']}")
     draft = drafts[index]
     actions = st.columns(3)
-    if actions[0].button("Accept (edit first)", key="review_accept"):
-        original = {key: value for key, value in draft.items() if key != "id"} | {"status": "weak"}
-        _load_into_form(form_from_record(original), None, None, original)
-        _drop_draft(index)
-        st.session_state["flash"] = "Draft loaded into the editor: check it, then save."
-        st.rerun()
+    # A callback: it runs before this run draws the editor, whose widgets cannot be set once drawn.
+    actions[0].button("Accept (edit first)", key="review_accept", on_click=_accept_draft, args=(draft,))
     targets = _other_ids(duplicates_of(draft, frame, distinct=distinct), draft.get("id"))
     target = actions[1].selectbox("Merge into", targets or ["(no duplicate found)"], key="review_merge_target")
     if actions[1].button("Merge sources into it", key="review_merge", disabled=not targets):
@@ -377,6 +376,13 @@ def review_panel(store_url: str, frame: pd.DataFrame) -> None:
     if actions[2].button("Reject", key="review_reject"):
         _drop_draft(index)
         st.rerun()
+
+
+def _accept_draft(draft: dict) -> None:
+    """Load a draft into the editor; it leaves the review when the incident is saved."""
+    original = {key: value for key, value in draft.items() if key != "id"} | {"status": "weak"}
+    _load_into_form(form_from_record(original), None, None, original, draft.get("id"))
+    st.session_state["flash"] = "Draft loaded into the editor: check it, then save."
 
 
 def drafts_frame() -> pd.DataFrame | None:
@@ -414,6 +420,12 @@ def _drop_draft(index: int) -> None:
     if 0 <= index < len(drafts):
         drafts.pop(index)
     st.session_state["drafts"] = drafts
+
+
+def _drop_draft_id(draft_id: str | None) -> None:
+    if draft_id is not None:
+        st.session_state["drafts"] = [draft for draft in st.session_state.get("drafts") or []
+                                      if draft.get("id") != draft_id]
 
 
 def _merge_draft(store, target: str, draft: dict, curator: str, index: int) -> None:

@@ -144,9 +144,24 @@ def test_review_reject_and_accept(record, monkeypatch):
     button(test, "Reject").click().run()
     assert len(test.session_state["drafts"]) == count - 1
     button(test, "Accept (edit first)").click().run()
-    assert len(test.session_state["drafts"]) == count - 2
+    assert len(test.session_state["drafts"]) == count - 1  # dropped once the incident is saved
     assert test.session_state["editor_loaded"] and test.selectbox(key="f_status").value == "weak"
     assert test.text_input(key="f_source0_publisher").value == "SY24"
+
+
+def test_accepting_a_second_draft_before_saving_the_first(record, monkeypatch):
+    test = extracted(signed_in(monkeypatch))
+    drafts = test.session_state["drafts"]
+    button(test, "Accept (edit first)").click().run()
+    test.selectbox(key="review_pick").set_value(1).run()
+    button(test, "Accept (edit first)").click().run()
+    assert not test.exception, test.exception
+    assert test.text_input(key="f_place").value == drafts[1]["place"]
+    assert test.session_state["editor_draft"] == drafts[1]["id"]
+    test.checkbox(key="f_allow_duplicate").check()
+    button(test, "Save").click().run()
+    assert not test.exception and not test.error, [e.value for e in test.error]
+    assert [draft["id"] for draft in test.session_state["drafts"]] == [d["id"] for d in drafts if d is not drafts[1]]
 
 
 def test_review_merge_adds_the_drafts_source(record, monkeypatch):
