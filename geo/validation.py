@@ -21,6 +21,7 @@ from geo.schema import attributions, event_types, fields, quantity_qualifiers, r
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
+_FIELD_PARTS = re.compile(r"\[\d+\]|[^.\[\]]+")
 
 
 class _Checker:
@@ -35,8 +36,21 @@ class _Checker:
         self.failed = False
 
     def line(self, key: str | None = None) -> int | None:
-        key_lines = getattr(self.raw, "key_lines", {})
-        return key_lines.get(key) or getattr(self.raw, "line", None)
+        """The line of the field a problem is about ("fatalities.min", "sources[2].url"), else the incident's."""
+        found, node = None, self.raw
+        for part in _FIELD_PARTS.findall(key or ""):
+            if part.startswith("["):  # problem labels number list items from 1
+                index = int(part[1:-1]) - 1
+                if not isinstance(node, list) or not 0 <= index < len(node):
+                    break
+                found = (getattr(node, "item_lines", None) or [None] * len(node))[index] or found
+                node = node[index]
+            else:
+                if not isinstance(node, dict) or part not in node:
+                    break
+                found = getattr(node, "key_lines", {}).get(part) or found
+                node = node[part]
+        return found or getattr(self.raw, "line", None)
 
     def error(self, key: str | None, message: str, hint: str = "") -> None:
         self.failed = True
@@ -211,8 +225,7 @@ def _check_coordinates(check: _Checker, lat: object, lon: object) -> tuple[float
     values = {}
     for key, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
         if value is None:
-            check.error(key, "is missing", f"give the {key} in WGS84 decimal degrees")
-            return None, None
+            return None, None  # reported once, by the required-field check
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             check.error(key, f"expected a decimal number, got {value!r}",
                         "write decimal degrees such as 35.3359, not degrees-minutes-seconds")

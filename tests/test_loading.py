@@ -223,3 +223,18 @@ def test_fuzz_validator_with_wrong_types(fields):
         assert len(records) == 1 and isinstance(records[0]["id"], str)
     else:
         assert any(problem.severity == "error" for problem in problems)
+
+
+def test_problems_inside_a_field_name_their_own_line():
+    text = VALID.replace("  fatalities: {min: 3, max: 5}\n", "  fatalities:\n    min: 3\n    max: -5\n").replace(
+        "      quote: قصف\n", "      quote: قصف\n    - publisher: Other\n      url: javascript:alert(1)\n")
+    lines = text.splitlines()
+    _, problems = parse_incidents(text.encode(), "incidents.yaml")
+    by_field = {problem.field: problem.line for problem in problems}
+    assert by_field["fatalities.max"] == lines.index("    max: -5") + 1
+    assert by_field["sources[2].url"] == lines.index("      url: javascript:alert(1)") + 1
+
+
+def test_a_missing_coordinate_is_reported_once():
+    _, problems = parse_incidents(VALID.replace("  lat: 34.4537\n", "").encode(), "incidents.yaml")
+    assert [problem.field for problem in problems] == ["lat"]
