@@ -196,8 +196,9 @@ def _check_sources(check: _Checker, key: str, value: object) -> list[dict]:
             continue
         unknown = [key for key in item if key not in order]
         if unknown:
+            suggestion = _suggest(sorted(unknown)[0], order)
             check.error(label, f"unknown keys {sorted(unknown)}",
-                        f"allowed: {', '.join(order)}" + (f"; {_suggest(sorted(unknown)[0], order)}"))
+                        f"allowed: {', '.join(order)}" + (f"; {suggestion}" if suggestion else ""))
         source = {name: item.get(name) for name in order}
         if not source["publisher"]:
             check.error(f"{label}.publisher", "the publisher is missing", "name who published it")

@@ -238,3 +238,10 @@ def test_problems_inside_a_field_name_their_own_line():
 def test_a_missing_coordinate_is_reported_once():
     _, problems = parse_incidents(VALID.replace("  lat: 34.4537\n", "").encode(), "incidents.yaml")
     assert [problem.field for problem in problems] == ["lat"]
+
+
+def test_an_unknown_source_key_hint_ends_cleanly():
+    text = VALID.replace("      quote: قصف\n", "      quote: قصف\n      zzzz: 1\n")
+    _, problems = parse_incidents(text.encode(), "incidents.yaml")
+    hint = next(problem.hint for problem in problems if problem.field == "sources[1]")
+    assert hint.startswith("allowed: publisher") and not hint.rstrip().endswith(";")
