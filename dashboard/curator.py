@@ -144,6 +144,9 @@ def _load_into_form(values: dict, base_version: str | None, editing_id: str | No
     """
     for key, value in widget_state(values).items():
         st.session_state[key] = value
+    # Ticks given for the previous incident must not carry over to this one.
+    st.session_state["f_allow_duplicate"] = False
+    st.session_state["confirm_delete"] = False
     st.session_state["editor_original"] = original
     st.session_state["editor_draft"] = draft_id
     st.session_state["editor_base_version"] = base_version

@@ -207,3 +207,21 @@ def test_editing_keeps_the_fields_the_form_does_not_show(record, monkeypatch):
     assert {key: after[key] for key in before if key not in ("description", "last_edited_by", "last_edited_at")} == {
         key: before[key] for key in before if key not in ("description", "last_edited_by", "last_edited_at")}
     assert after["description"] == "Reworded."
+
+
+def test_loading_another_incident_clears_the_duplicate_and_delete_ticks(record, monkeypatch):
+    test = signed_in(monkeypatch)
+    test.selectbox(key="editor_pick").set_value("dez-2022-08-24-001").run()
+    button(test, "Load for editing").click().run()
+    test.checkbox(key="f_allow_duplicate").check()
+    test.text_input(key="f_source0_url").input("javascript:alert(1)")
+    button(test, "Save").click().run()  # refused: the tick stays for the next try
+    test.checkbox(key="confirm_delete").check().run()
+    assert test.checkbox(key="f_allow_duplicate").value and test.checkbox(key="confirm_delete").value
+    test.selectbox(key="editor_pick").set_value("dez-2022-08-24-002").run()
+    button(test, "Load for editing").click().run()
+    assert not test.exception, test.exception
+    assert not test.checkbox(key="f_allow_duplicate").value
+    assert not test.checkbox(key="confirm_delete").value
+    assert not next(item for item in test.button if item.key == "delete_incident").value
+    assert "**Editing dez-2022-08-24-002**" in [item.value for item in test.markdown]
