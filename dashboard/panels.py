@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -71,11 +73,13 @@ def table_panel(frame: pd.DataFrame, limit: int = 5000) -> str | None:
     shown["date"] = shown["date"].dt.date
     if len(frame) > limit:
         st.caption(f"Showing the first {limit:,} of {len(frame):,} incidents: narrow the filters to see the rest.")
+    # Streamlit keeps a selection as a row position: a key of its own for each set of rows makes a
+    # selection end when the rows change (a filter, an edit), instead of pointing at another incident.
+    rows_digest = hashlib.sha1("\n".join(shown["id"].astype(str)).encode("utf-8")).hexdigest()[:16]
     event = st.dataframe(
-        shown, hide_index=True, width="stretch", height=320, key="incident_table",
+        shown, hide_index=True, width="stretch", height=320, key=f"incident_table-{rows_digest}",
         on_select="rerun", selection_mode="single-row",
         column_config={"description": st.column_config.TextColumn(width="large")},
     )
     rows = event.selection.rows if event and event.selection else []
-    # A selection made before the filters changed may point past the new rows.
-    return str(shown.iloc[rows[0]]["id"]) if rows and rows[0] < len(shown) else None
+    return str(shown.iloc[rows[0]]["id"]) if rows else None

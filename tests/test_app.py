@@ -29,6 +29,16 @@ def metric(test: AppTest, label: str) -> str:
     return next(m.value for m in test.metric if m.label.startswith(label))
 
 
+def incident_table(test: AppTest):
+    """The incident table; its key changes with the rows it shows."""
+    return next(frame for frame in test.dataframe if (frame.key or "").startswith("incident_table"))
+
+
+def choose_row(test: AppTest, row: int) -> AppTest:
+    test.session_state[incident_table(test).key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    return test.run()
+
+
 def test_headline_counts_all_incidents(app):
     assert metric(app, "Incidents") == "18"
     assert metric(app, "Fatalities") == "21"
@@ -97,3 +107,12 @@ def test_export_panel_prepares_the_filtered_view(app, fmt, magic):
     assert ready_fmt == fmt and data.startswith(magic)
     if fmt == "csv":
         assert data.decode("utf-8-sig").count("\ndez-") == 8  # only the filtered incidents
+
+
+def test_selection_ends_when_a_filter_changes_the_rows(app):
+    first = incident_table(app).value["id"].iloc[0]
+    choose_row(app, 0)
+    assert app.session_state["selected_incident"] == first
+    app.multiselect(key="actor").select("IRGC").run()
+    assert not app.exception, app.exception
+    assert app.session_state["selected_incident"] is None  # not whichever incident is now in row 0

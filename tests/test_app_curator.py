@@ -184,7 +184,8 @@ def test_review_merge_adds_the_drafts_source(record, monkeypatch):
 def test_row_chosen_in_the_table_becomes_the_incident_to_edit(record, monkeypatch):
     test = signed_in(monkeypatch)
     row = test.dataframe[0].value["id"].tolist().index("dez-2022-08-25-014")
-    test.session_state["incident_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    table = next(frame for frame in test.dataframe if (frame.key or "").startswith("incident_table"))
+    test.session_state[table.key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     test.run()
     assert test.selectbox(key="editor_pick").value == "dez-2022-08-25-014"
     test.multiselect(key="actor").select("IRGC").run()
