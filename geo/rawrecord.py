@@ -89,8 +89,10 @@ def dump_incident(raw: dict) -> str:
     return yaml.dump([raw], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100) + "\n"
 
 
-def write_incidents(path: str | Path, raws: Iterable[dict], header: str = "") -> int:
+def write_incidents(path: str | Path, raws: Iterable[dict], header: str = "", footer: str = "") -> int:
     """Write incidents to a YAML file atomically, streaming; return how many were written.
+
+    ``footer`` is written as is after the incidents (e.g. the retired-id comments).
 
     The file is written to a temporary file beside the target and renamed over
     it only when complete, so a crash or a lost database connection halfway
@@ -109,6 +111,7 @@ def write_incidents(path: str | Path, raws: Iterable[dict], header: str = "") ->
                 count += 1
             if count == 0:
                 handle.write("[]\n")
+            handle.write(footer)
     except OSError as err:
         raise StoreError(f"{path}: cannot be written ({err.strerror or err}) — check the folder exists, "
                          "is writable and has free space") from err

@@ -31,6 +31,17 @@ from geo.yamlread import MAX_BYTES
 from geo.yamlstyle import canonicalise, styled_record, to_plain, update_node
 
 _RETIRED = re.compile(r"^# retired id: (\S+)", re.MULTILINE)
+RETIRED_HEADER = "\n# Ids of deleted incidents, never to be used again (written by the editor):\n"
+
+
+def retired_line(incident_id: str, reason: str = "") -> str:
+    """The comment line that keeps a deleted incident's id from being used again."""
+    return f"# retired id: {incident_id}" + (f" ({reason})" if reason else "") + "\n"
+
+
+def retired_ids(text: str) -> list[str]:
+    """The ids a file's `# retired id:` comments keep from reuse."""
+    return _RETIRED.findall(text)
 _BLOCK_SCALAR_STYLES = ("|", ">")
 
 try:
@@ -97,7 +108,7 @@ class Document:
 
     def retired_ids(self) -> list[str]:
         """Ids of deleted incidents, listed in the file's `# retired id:` comments."""
-        return _RETIRED.findall(self.to_text())
+        return retired_ids(self.to_text())
 
     def add(self, record: dict) -> None:
         """Insert a new incident at its place in date order (after incidents of the same date)."""
@@ -203,9 +214,8 @@ class Document:
             self.items[-1].text += "\n"
         if not _RETIRED.search(self.suffix):
             self.suffix = self.suffix.rstrip("\n") + ("\n" if self.suffix.strip() else "")
-            self.suffix += "\n# Ids of deleted incidents, never to be used again (written by the editor):\n"
-        note = f" ({reason})" if reason else ""
-        self.suffix += f"# retired id: {incident_id}{note}\n"
+            self.suffix += RETIRED_HEADER
+        self.suffix += retired_line(incident_id, reason)
 
     def _render(self, index: int, owners: dict[int, int]) -> str:
         return render_item(self.items[index].node, self._aliased(index, owners), self._yaml)

@@ -501,3 +501,33 @@ def test_an_edit_without_the_curators_name_is_refused(filled, sample, editor):
     with pytest.raises(StoreError, match="needs the curator's name"):
         filled.delete(sample[0]["id"], version, editor)
     assert filled.get(sample[0]["id"]) == (raw, version)
+
+
+def test_deleted_ids_travel_with_pull_and_push(pg_url, tmp_path, capsys):
+    from geo.stores.yaml_store import YamlStore
+
+    main(["db", "init", "--db", pg_url])
+    main(["db", "push", "--db", pg_url, "--file", str(SEED), "--no-progress"])
+    store = PostgisStore(pg_url)
+    last = max(_seed_records(), key=lambda record: record["id"])  # the highest serial of its day
+    store.delete(last["id"], store.get(last["id"])[1], "tester")
+    pulled = tmp_path / "pulled.yaml"
+    assert main(["db", "pull", "--db", pg_url, "--file", str(pulled), "--no-progress"]) == 0
+    assert f"# retired id: {last['id']} (deleted in the database by tester on " in pulled.read_text("utf-8")
+    # An editor working on the pulled file never hands the deleted id out again.
+    assert YamlStore(pulled).next_id(last["date"]) != last["id"]
+    # Pushed into another database, the id stays retired there too.
+    store.close()
+    with psycopg_connection(pg_url) as conn:
+        conn.execute("DROP TABLE incidents, deleted_incidents, search_vocab, geo_schema CASCADE")
+    main(["db", "init", "--db", pg_url])
+    capsys.readouterr()
+    assert main(["db", "push", "--db", pg_url, "--file", str(pulled), "--no-progress"]) == 0
+    assert "1 retired ids kept from reuse" in capsys.readouterr().out
+    assert PostgisStore(pg_url).next_id(last["date"]) != last["id"]
+
+
+def psycopg_connection(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)

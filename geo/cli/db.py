@@ -12,6 +12,7 @@ from geo.cli import add_command
 from geo.errors import GeoError, RecordError
 from geo.rawrecord import record_to_raw, write_incidents
 from geo.records import parse_incidents
+from geo.roundtrip import RETIRED_HEADER, retired_ids, retired_line
 
 DEFAULT_FILE = "incidents.yaml"
 ENV_URL = "INCIDENTS_DB_URL"
@@ -83,8 +84,9 @@ def _push(args) -> int:
         # A partial push would silently drop the broken incidents from the team's record.
         raise RecordError(errors)
     store = open_database(args)
+    retired = store.retire(retired_ids(content.decode("utf-8", errors="replace")), "db push")
     counts = store.upsert(_progress(records, len(records), "push", args))
-    print(f"{path} → {store.safe_url}: {counts}")
+    print(f"{path} → {store.safe_url}: {counts}" + (f", {retired} retired ids kept from reuse" if retired else ""))
     return 0
 
 
@@ -95,7 +97,10 @@ def _pull(args) -> int:
     header = (f"The incident record, pulled from {store.safe_url} at {stamp}.\n"
               "Field reference: README.md, \"Data format\". Check: python -m geo validate")
     records = _progress(store.iter_records(), total, "pull", args)
-    count = write_incidents(args.file, (record_to_raw(record) for record in records), header)
+    deleted = store.deleted_ids()
+    # The file keeps the database's deleted ids, so an editor working on it never hands them out again.
+    footer = (RETIRED_HEADER + "".join(retired_line(ident, reason) for ident, reason in deleted)) if deleted else ""
+    count = write_incidents(args.file, (record_to_raw(record) for record in records), header, footer)
     print(f"{store.safe_url} → {args.file}: {count} incidents", file=sys.stderr)
     if count != total:
         print(f"note: {count - total:+d} incidents changed in the database while pulling", file=sys.stderr)

@@ -247,6 +247,28 @@ class PostgisStore:
         record = _row_to_record(row)
         return record_to_raw(record), str(row[-1])
 
+    def deleted_ids(self) -> list[tuple[str, str]]:
+        """(id, who deleted it and when) for every deleted incident, by id: these ids are never reused."""
+        with self._errors("reading deleted ids"):
+            rows = self._connection().execute(
+                "SELECT id, deleted_by, to_char(deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
+                "FROM deleted_incidents ORDER BY id").fetchall()
+        return [(ident, f"deleted in the database by {who or 'unknown'} on {day}") for ident, who, day in rows]
+
+    def retire(self, ids: Iterable[str], editor: str) -> int:
+        """Keep ids deleted elsewhere (a YAML file's retired ids) from reuse here; return how many were new.
+
+        An id that names a live incident in the database is left alone: that
+        incident was saved here, and deleting it is a curator's decision.
+        """
+        editor = stamp({}, editor)["last_edited_by"]
+        with self._errors("retiring deleted ids"):
+            rows = self._connection().execute(
+                "INSERT INTO deleted_incidents (id, deleted_by) SELECT ident, %s FROM unnest(%s::text[]) AS ident "
+                "WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = ident) "
+                "ON CONFLICT (id) DO NOTHING RETURNING id", (editor, pg_sql.array_literal(ids))).fetchall()
+        return len(rows)
+
     def next_id(self, date: str, prefix: str = "dez") -> str:
         """A new id ``PREFIX-YYYY-MM-DD-NNN`` never used by a live or deleted incident."""
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or ""):
