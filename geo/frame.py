@@ -1,4 +1,4 @@
-"""Turning validated incident records into a GeoDataFrame and back."""
+"""Turning validated incident records into a GeoDataFrame."""
 
 from __future__ import annotations
 
@@ -102,32 +102,3 @@ def unify_string_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def empty_frame() -> gpd.GeoDataFrame:
     return records_to_frame([])
-
-
-def frame_to_records(frame: pd.DataFrame) -> list[dict]:
-    """Plain records (ISO date strings, None for missing) from a frame's rows."""
-    out = []
-    columns = [column for column in COLUMNS if column in frame.columns]
-    for row in frame[columns].itertuples(index=False, name=None):
-        record = {}
-        for column, value in zip(columns, row, strict=True):
-            if column in ("date", "date_end"):
-                value = None if pd.isna(value) else value.date().isoformat()
-            elif column in LIST_COLUMNS:
-                value = list(value) if value is not None and not _is_missing(value) else []
-            elif _is_missing(value):
-                value = None
-            elif column in COUNT_COLUMNS or column == "line":
-                value = int(value)
-            record[column] = value
-        out.append(record)
-    return out
-
-
-def _is_missing(value: object) -> bool:
-    if isinstance(value, (list, dict, tuple)):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

@@ -29,8 +29,6 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 # _SEPARATORS for ASCII as a translation (plus the apostrophes dropped): one
 # pass, then split() folds the runs of spaces, as the pattern's ``+`` does.
 _ASCII_FOLD = str.maketrans({**dict.fromkeys("-_/.,;:()[]\"!?", " "), "'": None, "`": None})
-# English articles written before a name: al-Bukamal, el-Mayadin, ad-Duwayr, az-Zor.
-_EN_ARTICLE = re.compile(r"\b(?:al|el|ad|adh|ar|as|ash|at|ath|az|an|ed|er|es|et|ez|en|ul)\s+(?=\w)")
 
 
 def fold_arabic(text: str) -> str:
@@ -74,24 +72,6 @@ def _normalise_unicode(text: str) -> str:
 def is_arabic(text: str) -> bool:
     """True when the text holds Arabic letters."""
     return bool(_ARABIC_LETTER.search(text))
-
-
-def name_key(text: str) -> str:
-    """A compact key for name lookup: articles and spaces removed.
-
-    ``ديرالزور`` and ``دير الزور`` give one key, and ``البوكمال`` and ``بوكمال``
-    another; ``Deir ez-Zor`` and ``deir EZ zor`` meet, while ``Deir al-Zour``
-    needs the gazetteer's variants or its fuzzy match.
-    """
-    text = normalise(text)
-    if is_arabic(text):
-        words = text.split()
-        if words:
-            words[0] = _strip_arabic_article(words[0])
-    else:
-        text = _EN_ARTICLE.sub("", text)
-        words = text.split()
-    return "".join(words)
 
 
 def _strip_arabic_article(word: str) -> str:

@@ -10,7 +10,6 @@ from geo.textnorm import (
     _normalise_ascii,
     _normalise_unicode,
     latin_skeleton,
-    name_key,
     name_keys,
     normalise,
     query_forms,
@@ -41,12 +40,6 @@ def test_normalise_keeps_distinct_names_apart():
 @pytest.mark.parametrize(("spaced", "joined"), [("دير الزور", "ديرالزور"), ("البو كمال", "البوكمال")])
 def test_spacing_variants_share_a_key(spaced, joined):
     assert set(name_keys(spaced)) & set(name_keys(joined))
-
-
-def test_name_key_keeps_its_behaviour():
-    assert name_key("ديرالزور") == name_key("دير الزور")
-    assert name_key("البوكمال") == name_key("بوكمال")
-    assert name_key("Deir ez-Zor") == name_key("deir EZ zor")
 
 
 @pytest.mark.parametrize("written", ["وبالميادين", "بالميادين", "والميادين", "للميادين", "فالميادين"])
