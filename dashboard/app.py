@@ -21,6 +21,7 @@ from dashboard.data import (  # noqa: E402
     record_path,
 )
 from dashboard.export_panel import export_panel  # noqa: E402
+from dashboard.markdown import escape_markdown  # noqa: E402
 from dashboard.panels import area_panel, headline_panel, problems_panel, table_panel, timeline_panel  # noqa: E402
 from dashboard.sidebar import set_area_from_drawing, sidebar_filter  # noqa: E402
 from geo import (
@@ -86,7 +87,8 @@ def main() -> None:
     flt, frame, shown, problems = load(db_url, path)
 
     st.title("Incident map")
-    st.caption(f"{source} · {describe(flt)}" + (f" · curator: {editor}" if editor else ""))
+    # describe() holds the search text from the URL: shown literally, it can load no image or link.
+    st.caption(escape_markdown(f"{source} · {describe(flt)}" + (f" · curator: {editor}" if editor else "")))
     if "flash" in st.session_state:
         st.success(st.session_state.pop("flash"))
     problems_panel(problems, source)

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data import file_signature
+from dashboard.markdown import escape_markdown
 from geo import (
     ConflictError,
     GeoError,
@@ -67,7 +68,8 @@ def sign_in_panel() -> None:
     with st.sidebar:
         st.subheader("Curator")
         if st.session_state.get("curator"):
-            st.caption(f"Signed in as **{st.session_state['curator']}**; edits are recorded under this name.")
+            name = escape_markdown(st.session_state["curator"])
+            st.caption(f"Signed in as **{name}**; edits are recorded under this name.")
             if st.button("Sign out", key="sign_out"):
                 st.session_state.pop("curator")
                 st.rerun()
@@ -365,7 +367,9 @@ def review_panel(store_url: str, frame: pd.DataFrame) -> None:
                      "place": draft.get("place"), "duplicate of": ", ".join(_other_ids(dupes, draft.get("id")))})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if problems:
-        st.caption("Drafts need fixing before they can be saved: " + "; ".join(str(p) for p in problems[:5]))
+        # Problems quote the article's text: shown literally.
+        st.caption("Drafts need fixing before they can be saved: "
+                   + escape_markdown("; ".join(str(p) for p in problems[:5])))
     index = st.selectbox("Draft", range(len(drafts)), key="review_pick",
                          format_func=lambda i: f"{rows[i]['date']} · {rows[i]['place']} · {rows[i]['type']}")
     draft = drafts[index]

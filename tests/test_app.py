@@ -47,7 +47,7 @@ def test_headline_counts_all_incidents(app):
 def test_actor_filter_changes_the_count(app):
     app.multiselect(key="actor").select("IRGC").run()
     assert metric(app, "Incidents") == "8"
-    assert "actors: IRGC" in app.caption[0].value
+    assert r"actors\: IRGC" in app.caption[0].value  # Markdown-escaped
 
 
 def test_side_and_role_filter(app):
@@ -116,3 +116,17 @@ def test_selection_ends_when_a_filter_changes_the_rows(app):
     app.multiselect(key="actor").select("IRGC").run()
     assert not app.exception, app.exception
     assert app.session_state["selected_incident"] is None  # not whichever incident is now in row 0
+
+
+def test_search_text_in_the_caption_is_shown_not_rendered(monkeypatch, tmp_path):
+    record = tmp_path / "incidents.yaml"
+    shutil.copy(REPO / "incidents.yaml", record)
+    monkeypatch.setenv("INCIDENTS_FILE", str(record))
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    test = AppTest.from_file(APP, default_timeout=60)
+    test.query_params["q"] = "![x](https://attacker.example/p.png) **bold**"
+    test.run()
+    assert not test.exception, test.exception
+    caption = test.caption[0].value
+    assert "![x](" not in caption and "**bold**" not in caption and "https://" not in caption
+    assert r"\!\[x\]\(https\:\/\/attacker\.example\/p\.png\) \*\*bold\*\*" in caption

@@ -226,3 +226,17 @@ def test_loading_another_incident_clears_the_duplicate_and_delete_ticks(record, 
     assert not test.checkbox(key="confirm_delete").value
     assert not next(item for item in test.button if item.key == "delete_incident").value
     assert "**Editing dez-2022-08-24-002**" in [item.value for item in test.markdown]
+
+
+def test_curator_name_is_shown_not_rendered(record, monkeypatch):
+    monkeypatch.setenv("INCIDENT_CURATOR_SECRET", SECRET)
+    test = AppTest.from_file(APP, default_timeout=60).run()
+    test.text_input(key="sign_in_name").input("![x](https://attacker.example/p.png)")
+    test.text_input(key="sign_in_secret").input(SECRET)
+    button(test, "Sign in").click().run()
+    assert not test.exception, test.exception
+    escaped = r"\!\[x\]\(https\:\/\/attacker\.example\/p\.png\)"
+    captions = [caption.value for caption in test.caption]
+    assert not any("![x](" in caption for caption in captions)
+    assert any(f"Signed in as **{escaped}**" in caption for caption in captions)
+    assert any(f"curator\\: {escaped}" in caption for caption in captions)  # the page's caption
