@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import file_signature
+from dashboard.data import file_signature, store_for
 from dashboard.markdown import escape_markdown
 from geo import (
     ConflictError,
@@ -31,7 +31,6 @@ from geo import (
     form_from_record,
     lookup,
     merge,
-    open_store,
     quantity_qualifiers,
     record_from_form,
     records_to_frame,
@@ -164,7 +163,7 @@ def editor_panel(store_url: str, frame: pd.DataFrame, shown: pd.DataFrame, selec
     incidents offered for editing, ``selected`` the table's chosen row.
     """
     curator = _require_curator()
-    store = open_store(store_url)
+    store = store_for(store_url)
     start_cols = st.columns(3)
     with start_cols[0]:
         choices = [""] + shown["id"].head(PICK_LIMIT).tolist()
@@ -379,7 +378,7 @@ def review_panel(store_url: str, frame: pd.DataFrame) -> None:
     targets = _other_ids(duplicates_of(draft, frame, distinct=distinct), draft.get("id"))
     target = actions[1].selectbox("Merge into", targets or ["(no duplicate found)"], key="review_merge_target")
     if actions[1].button("Merge sources into it", key="review_merge", disabled=not targets):
-        _merge_draft(open_store(store_url), target, draft, curator, index)
+        _merge_draft(store_for(store_url), target, draft, curator, index)
     if actions[2].button("Reject", key="review_reject"):
         _drop_draft(index)
         st.rerun()

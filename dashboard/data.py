@@ -43,9 +43,23 @@ def database_url() -> str | None:
     return _arguments().db or os.environ.get("INCIDENTS_DB_URL") or None
 
 
+def store_for(url_or_path: str | Path):
+    """The store to read and save through; a database store lives as long as the browser session.
+
+    Each PostgisStore holds one connection: opening a store per rerun would
+    connect (and authenticate) again on every click.
+    """
+    if database_url() is None or str(url_or_path) != database_url():
+        return open_store(url_or_path)  # a YAML store holds no connection
+    stores = st.session_state.setdefault("_stores", {})
+    if url_or_path not in stores:
+        stores[url_or_path] = open_store(url_or_path)
+    return stores[url_or_path]
+
+
 def load_from_database(url: str, flt: IncidentFilter):
     """Only the incidents matching the filter leave the database (the filter runs in SQL)."""
-    return open_store(url).load(flt)
+    return store_for(url).load(flt)
 
 
 def file_signature(path: Path) -> tuple[str, int, int]:

@@ -38,7 +38,8 @@ def test_dashboard_reads_and_filters_the_database(database):
     assert metric(test, "Incidents") == "18"
     test.multiselect(key="actor").select("IRGC").run()
     assert metric(test, "Incidents") == "8"
-    assert "postgresql://" in test.caption[0].value and "IRGC" in test.caption[0].value
+    caption = test.caption[0].value.replace("\\", "")  # shown with Markdown escaped
+    assert "postgresql://" in caption and "IRGC" in caption
 
 
 def test_unreachable_database_is_a_message(monkeypatch):
@@ -47,3 +48,19 @@ def test_unreachable_database_is_a_message(monkeypatch):
     assert not test.exception
     message = test.error[0].value
     assert "cannot connect to the incident database" in message and "secret" not in message
+
+
+def test_reruns_reuse_one_database_connection(database, pg_url):
+    import psycopg
+
+    def sessions(conn) -> int:
+        return conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()").fetchone()[0]
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        before = sessions(conn)
+        test = AppTest.from_file(APP, default_timeout=60).run()
+        for actor in ("IRGC", "ISIS", "SDF"):
+            test.multiselect(key="actor").set_value([actor]).run()
+        assert not test.exception, test.exception
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        assert sessions(conn) - before == 1  # one connection for the browser session, not one per rerun
