@@ -190,3 +190,13 @@ def test_place_labels_pass_arabic_through_unchanged(seed):
     page = draw_page(seed, ExportOptions(basemap="offline", dpi=72))
     labels = [text.get_text() for text in page.ax.texts]
     assert "Deir ez-Zor  دير الزور" in labels
+
+
+def test_fetched_tiles_are_kept_in_the_project_cache(monkeypatch, tmp_path):
+    from geo.export.basemap import tile_cache_dir
+
+    monkeypatch.chdir(tmp_path)  # not relative to where the process happens to run
+    monkeypatch.delenv("GEO_CACHE_DIR", raising=False)
+    assert tile_cache_dir() == Path(__file__).resolve().parents[1] / ".geo-cache" / "tiles"
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    assert tile_cache_dir() == tmp_path / "cache" / "tiles"

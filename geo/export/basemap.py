@@ -15,6 +15,7 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import numpy as np
@@ -25,9 +26,7 @@ from geo.schema import DATA_DIR, region
 
 EARTH_RADIUS_M = 6378137.0
 MIN_SPAN_KM = 40.0  # a single incident still shows the towns around it
-TILE_HOST = ("tile.openstreetmap.org", 443)
 TILE_TIMEOUT_S = 4
-TILE_CACHE = Path(".geo-cache") / "tiles"  # git-ignored with the rest of .geo-cache
 OFFLINE_ATTRIBUTION = "Borders, rivers, towns and districts: incident-map project (approximate)"
 LAND, OUTSIDE, WATER = "#f4f1ea", "#e4e8ec", "#9cc3e0"
 
@@ -97,7 +96,7 @@ def draw_basemap(ax: Axes, bounds: tuple[float, float, float, float], mode: str,
 
     ``avoid`` holds Web Mercator x, y of incidents that place labels should not cover.
     """
-    if mode in ("auto", "tiles") and _tiles_reachable():
+    if mode in ("auto", "tiles") and _tiles_reachable(_tile_source()):
         drawn = _draw_tiles(ax, bounds)
         if drawn is not None:
             _draw_admin(ax, labels=False)
@@ -108,10 +107,24 @@ def draw_basemap(ax: Axes, bounds: tuple[float, float, float, float], mode: str,
     return Basemap("offline", OFFLINE_ATTRIBUTION)
 
 
-def _tiles_reachable() -> bool:
-    """A quick connection test, so an offline machine does not wait for tile timeouts."""
+def tile_cache_dir() -> Path:
+    """Where fetched tiles are kept: the project's cache folder ($GEO_CACHE_DIR, else .geo-cache), wherever the process runs."""
+    from geo.cache import cache_dir_for
+
+    return cache_dir_for(DATA_DIR.parents[1] / "incidents.yaml") / "tiles"
+
+
+def _tile_source():
+    import xyzservices.providers as providers
+
+    return providers.CartoDB.Positron
+
+
+def _tiles_reachable(source) -> bool:
+    """A quick connection test to the tile server itself, so an offline machine does not wait for timeouts."""
+    host = urlsplit(source["url"]).hostname.replace("{s}", source.get("subdomains", "a")[0])
     try:
-        with socket.create_connection(TILE_HOST, timeout=1.5):
+        with socket.create_connection((host, 443), timeout=1.5):
             return True
     except OSError:
         return False
@@ -120,11 +133,11 @@ def _tiles_reachable() -> bool:
 def _draw_tiles(ax: Axes, bounds: tuple[float, float, float, float]) -> Basemap | None:
     try:
         import contextily
-        import xyzservices.providers as providers
 
-        TILE_CACHE.mkdir(parents=True, exist_ok=True)
-        contextily.set_cache_dir(str(TILE_CACHE))
-        source = providers.CartoDB.Positron
+        tiles = tile_cache_dir()
+        tiles.mkdir(parents=True, exist_ok=True)
+        contextily.set_cache_dir(str(tiles))
+        source = _tile_source()
         west, south, east, north = bounds
         ax.set_xlim(west, east)
         ax.set_ylim(south, north)
