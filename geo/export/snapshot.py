@@ -275,19 +275,20 @@ def render(frame: gpd.GeoDataFrame, options: ExportOptions, report: ProgressRepo
 
 def write_png(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> None:
     """PNG snapshot at ``options.dpi`` (the DPI is recorded in the file)."""
-    report = ProgressReporter(options.progress, RENDER_STEPS)
-    figure = render(frame, options, report)
-    with plt.rc_context(rc_params()):
-        figure.savefig(path, format="png", dpi=options.dpi, metadata=_metadata(frame, options, "Software"))
-    report.finish()
+    _write_figure(frame, path, options, "png", "Software")
 
 
 def write_pdf(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions) -> None:
     """PDF snapshot: vector text and lines, one page of the chosen layout."""
+    _write_figure(frame, path, options, "pdf", "Creator")
+
+
+def _write_figure(frame: gpd.GeoDataFrame, path: Path, options: ExportOptions, fmt: str, tool_key: str) -> None:
+    """Render and save under one progress report; formats name the producing program differently."""
     report = ProgressReporter(options.progress, RENDER_STEPS)
     figure = render(frame, options, report)
     with plt.rc_context(rc_params()):
-        figure.savefig(path, format="pdf", dpi=options.dpi, metadata=_metadata(frame, options, "Creator"))
+        figure.savefig(path, format=fmt, dpi=options.dpi, metadata=_metadata(frame, options, tool_key))
     report.finish()
 
 
