@@ -13,16 +13,22 @@ REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard" / "app.py")
 
 
-@pytest.fixture
-def app(monkeypatch, tmp_path):
+def app_on_a_copy(monkeypatch, tmp_path, query: dict[str, str] | None = None) -> AppTest:
+    """The dashboard run once on a copy of the record, with the URL's query parameters."""
     record = tmp_path / "incidents.yaml"
     shutil.copy(REPO / "incidents.yaml", record)
     monkeypatch.setenv("INCIDENTS_FILE", str(record))
     monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
     test = AppTest.from_file(APP, default_timeout=60)
+    test.query_params.update(query or {})
     test.run()
     assert not test.exception, test.exception
     return test
+
+
+@pytest.fixture
+def app(monkeypatch, tmp_path):
+    return app_on_a_copy(monkeypatch, tmp_path)
 
 
 def metric(test: AppTest, label: str) -> str:
@@ -119,14 +125,7 @@ def test_selection_ends_when_a_filter_changes_the_rows(app):
 
 
 def test_search_text_in_the_caption_is_shown_not_rendered(monkeypatch, tmp_path):
-    record = tmp_path / "incidents.yaml"
-    shutil.copy(REPO / "incidents.yaml", record)
-    monkeypatch.setenv("INCIDENTS_FILE", str(record))
-    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
-    test = AppTest.from_file(APP, default_timeout=60)
-    test.query_params["q"] = "![x](https://attacker.example/p.png) **bold**"
-    test.run()
-    assert not test.exception, test.exception
+    test = app_on_a_copy(monkeypatch, tmp_path, {"q": "![x](https://attacker.example/p.png) **bold**"})
     caption = test.caption[0].value
     assert "![x](" not in caption and "**bold**" not in caption and "https://" not in caption
     assert r"\!\[x\]\(https\:\/\/attacker\.example\/p\.png\) \*\*bold\*\*" in caption

@@ -33,10 +33,10 @@ def tab_labels(test: AppTest) -> list[str]:
     return [tab.label for tab in test.tabs]
 
 
-def signed_in(monkeypatch) -> AppTest:
+def signed_in(monkeypatch, name: str = "Alice") -> AppTest:
     monkeypatch.setenv("INCIDENT_CURATOR_SECRET", SECRET)
     test = AppTest.from_file(APP, default_timeout=60).run()
-    test.text_input(key="sign_in_name").input("Alice")
+    test.text_input(key="sign_in_name").input(name)
     test.text_input(key="sign_in_secret").input(SECRET)
     button(test, "Sign in").click().run()
     assert not test.exception, test.exception
@@ -229,12 +229,7 @@ def test_loading_another_incident_clears_the_duplicate_and_delete_ticks(record, 
 
 
 def test_curator_name_is_shown_not_rendered(record, monkeypatch):
-    monkeypatch.setenv("INCIDENT_CURATOR_SECRET", SECRET)
-    test = AppTest.from_file(APP, default_timeout=60).run()
-    test.text_input(key="sign_in_name").input("![x](https://attacker.example/p.png)")
-    test.text_input(key="sign_in_secret").input(SECRET)
-    button(test, "Sign in").click().run()
-    assert not test.exception, test.exception
+    test = signed_in(monkeypatch, "![x](https://attacker.example/p.png)")
     escaped = r"\!\[x\]\(https\:\/\/attacker\.example\/p\.png\)"
     captions = [caption.value for caption in test.caption]
     assert not any("![x](" in caption for caption in captions)
