@@ -139,3 +139,13 @@ def open_popup(page, frame, incident_id: str) -> None:
     box = frame.frame_element().bounding_box() if frame != page.main_frame else {"x": 0, "y": 0}
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
     frame.wait_for_selector(f".incident-popup[data-id='{incident_id}']", timeout=10000)
+
+
+@contextmanager
+def dashboard_popup(url: str, incident_id: str, count: int):
+    """(page, map frame, popup) of one incident on the dashboard at ``url``, once the map shows ``count``."""
+    with chromium_page() as page:
+        page.goto(url)
+        frame = wait_for_count(page, count)
+        open_popup(page, frame, incident_id)
+        yield page, frame, frame.locator(".incident-popup")

@@ -6,10 +6,12 @@ import shutil
 
 import pytest
 
+from geo.records import parse_incidents
 from tests.browser import (
     ARTIFACTS,
     REPO,
     chromium_page,
+    dashboard_popup,
     headline,
     map_frame,
     open_popup,
@@ -41,6 +43,10 @@ HOSTILE = """
 """
 
 
+# What the unfiltered map shows: the bundled record plus the hostile incident.
+SHOWN = len(parse_incidents((REPO / "incidents.yaml").read_bytes(), "incidents.yaml")[0]) + 1
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     require_browser()
@@ -56,10 +62,10 @@ def server(tmp_path_factory):
 def test_map_renders_with_markers_and_screenshot(server):
     with chromium_page() as page:
         page.goto(server)
-        frame = wait_for_count(page, 19)
+        frame = wait_for_count(page, SHOWN)
         assert frame.locator("canvas").count() >= 1
         assert frame.locator(".incident-legend").inner_text().count("(") >= 2
-        assert headline(page, "Incidents") == "19"
+        assert headline(page, "Incidents") == str(SHOWN)
         ARTIFACTS.mkdir(exist_ok=True)
         page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
@@ -69,7 +75,7 @@ def test_map_renders_with_markers_and_screenshot(server):
 def test_actor_filter_changes_count_and_map(server):
     with chromium_page() as page:
         page.goto(server)
-        wait_for_count(page, 19)
+        wait_for_count(page, SHOWN)
         page.locator("[data-testid=stMultiSelect]", has_text="Actors").locator("input").fill("IRGC")
         page.keyboard.press("Enter")
         wait_for_count(page, 8)
@@ -81,20 +87,16 @@ def test_actor_filter_changes_count_and_map(server):
 def test_date_filter_changes_count_and_map(server):
     with chromium_page() as page:
         page.goto(server + "/?period=Custom")
-        wait_for_count(page, 19)
+        wait_for_count(page, SHOWN)
         page.locator("[data-testid=stRadio]", has_text="Period").get_by_text("Last 7 days").click()
         wait_for_count(page, 0)  # the seed incidents are from 2022
         assert headline(page, "Incidents") == "0"
         page.locator("[data-testid=stRadio]", has_text="Period").get_by_text("All", exact=True).click()
-        wait_for_count(page, 19)
+        wait_for_count(page, SHOWN)
 
 
 def test_popup_shows_sources_and_arabic_quote(server):
-    with chromium_page() as page:
-        page.goto(server)
-        frame = wait_for_count(page, 19)
-        open_popup(page, frame, "dez-2022-08-24-002")
-        popup = frame.locator(".incident-popup")
+    with dashboard_popup(server, "dez-2022-08-24-002", SHOWN) as (_, _, popup):
         assert "SY24" in popup.inner_text()
         quote = popup.locator("blockquote.ip-quote").first
         assert "حقل كونيكو للغاز" in quote.inner_text()
@@ -104,20 +106,13 @@ def test_popup_shows_sources_and_arabic_quote(server):
 
 
 def test_popup_says_figures_as_reported(server):
-    with chromium_page() as page:
-        page.goto(server)
-        frame = wait_for_count(page, 19)
-        open_popup(page, frame, "dez-2022-08-25-004")
-        text = frame.locator(".incident-popup").inner_text()
+    with dashboard_popup(server, "dez-2022-08-25-004", SHOWN) as (_, _, popup):
+        text = popup.inner_text()
         assert "more than 20" in text and "more than 30" in text  # stored as min 21 / 31
 
 
 def test_hostile_text_is_shown_as_text_and_runs_nothing(server):
-    with chromium_page() as page:
-        page.goto(server)
-        frame = wait_for_count(page, 19)
-        open_popup(page, frame, "dez-2022-08-26-001")
-        popup = frame.locator(".incident-popup")
+    with dashboard_popup(server, "dez-2022-08-26-001", SHOWN) as (page, frame, popup):
         text = popup.inner_text()
         assert "<script>window.__xss = 1</script>" in text and 'onerror="window.__xss = 2"' in text
         assert "<b>Hajin</b>" in text
@@ -165,7 +160,7 @@ def test_shared_url_restores_the_view(server):
 def test_read_only_app_offers_no_editing(server):
     with chromium_page() as page:
         page.goto(server)
-        wait_for_count(page, 19)
+        wait_for_count(page, SHOWN)
         page.get_by_role("tab", name="Export").wait_for()
         tabs = [text.strip() for text in page.get_by_role("tab").all_inner_texts()]
         assert tabs == ["Incidents", "Export"]
@@ -191,14 +186,14 @@ def test_curator_adds_an_incident_by_clicking_the_map(tmp_path):
     env = {"GEO_CACHE_DIR": str(tmp_path / "cache"), "INCIDENT_CURATOR_SECRET": "s3cret-for-tests"}
     with streamlit_server(record, env=env) as url, chromium_page() as page:
         page.goto(url)
-        frame = wait_for_count(page, 18)
+        frame = wait_for_count(page, SHOWN - 1)
         page.get_by_label("Your name").fill("Curator Browser")
         page.get_by_label("Curator secret").fill("s3cret-for-tests")
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_function("() => document.body.innerText.includes('Signed in as')")
         page.get_by_role("tab", name="Edit").wait_for()
         page.wait_for_timeout(2000)  # the map remounts once it starts returning clicks
-        frame = wait_for_count(page, 18)
+        frame = wait_for_count(page, SHOWN - 1)
         # An empty spot of desert south of al-Mayadin, in the map's own coordinates.
         frame.evaluate("() => window.incidentLayer.map.setView([34.80, 40.60], 11, {animate: false})")
         page.wait_for_timeout(800)
