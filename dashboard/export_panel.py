@@ -30,6 +30,8 @@ def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> Non
                                         "(stated in the caption). 0 keeps exact coordinates.")
     cols = st.columns([2, 1, 3])
     fmt = cols[0].selectbox("Format", FORMATS, format_func=LABELS.get, key="export_format")
+    # What the file was made from: a download is offered only while all of it still holds.
+    inputs = (fmt, flt, title, subtitle, layout, dpi, coarsen, view, _content_signature(frame))
     if cols[1].button("Prepare", key="export_prepare", type="primary"):
         bar = st.progress(0.0, text=f"Preparing {LABELS[fmt]}…")
 
@@ -44,11 +46,19 @@ def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> Non
             st.error(str(err))
             return
         bar.empty()
-        st.session_state["export_ready"] = (fmt, data)
+        st.session_state["export_ready"] = (inputs, data)
     ready = st.session_state.get("export_ready")
-    if ready:
-        ready_fmt, data = ready
+    if ready and ready[0] != inputs:
+        cols[2].caption("The selection or the options changed since the file was prepared: prepare it again.")
+    elif ready:
+        ready_fmt, data = ready[0][0], ready[1]
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
         cols[2].download_button(f"Download {LABELS[ready_fmt]} ({len(data) / 1e6:.1f} MB)", data,
                                 file_name=f"incidents-{stamp}.{EXTENSIONS.get(ready_fmt, ready_fmt)}",
                                 mime=MEDIA_TYPES[ready_fmt], key="export_download")
+
+
+def _content_signature(frame: pd.DataFrame) -> tuple[int, int]:
+    """Which incidents, in which version, a file was made from (cheap enough for every rerun)."""
+    columns = [column for column in ("id", "last_edited_at") if column in frame.columns]
+    return len(frame), int(pd.util.hash_pandas_object(frame[columns], index=False).sum()) if len(frame) else 0

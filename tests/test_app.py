@@ -109,10 +109,20 @@ def test_export_panel_prepares_the_filtered_view(app, fmt, magic):
     app.selectbox(key="export_format").set_value(fmt).run()
     next(button for button in app.button if button.label == "Prepare").click().run()
     assert not app.exception, app.exception
-    ready_fmt, data = app.session_state["export_ready"]
-    assert ready_fmt == fmt and data.startswith(magic)
+    inputs, data = app.session_state["export_ready"]
+    assert inputs[0] == fmt and data.startswith(magic)
     if fmt == "csv":
         assert data.decode("utf-8-sig").count("\ndez-") == 8  # only the filtered incidents
+
+
+def test_a_prepared_file_is_not_offered_once_the_selection_changes(app):
+    app.selectbox(key="export_format").set_value("csv").run()
+    next(button for button in app.button if button.label == "Prepare").click().run()
+    assert app.get("download_button")  # offered for the view it was made from
+    app.multiselect(key="actor").select("IRGC").run()
+    assert not app.exception, app.exception
+    assert not app.get("download_button")
+    assert any("changed since the file was prepared" in caption.value for caption in app.caption)
 
 
 def test_selection_ends_when_a_filter_changes_the_rows(app):
