@@ -531,3 +531,27 @@ def psycopg_connection(url: str):
     import psycopg
 
     return psycopg.connect(url, autocommit=True)
+
+
+def test_pushing_an_older_copy_keeps_a_later_database_edit(pg_url, tmp_path, capsys):
+    main(["db", "init", "--db", pg_url])
+    main(["db", "push", "--db", pg_url, "--file", str(SEED), "--no-progress"])
+    pulled = tmp_path / "pulled.yaml"
+    main(["db", "pull", "--db", pg_url, "--file", str(pulled), "--no-progress"])
+    store = PostgisStore(pg_url)
+    first, second = sorted(record["id"] for record in _seed_records())[:2]
+    raw, version = store.get(first)
+    store.save({**raw, "notes": "corrected in the database"}, version, "curator B")
+    # Curator A changed another incident in the pulled file, then pushes the whole file.
+    from geo.roundtrip import Document
+
+    document = Document(pulled.read_text("utf-8"), str(pulled))
+    other = store.get(second)[0]
+    document.replace({**other, "tags": [*other.get("tags", []), "checked-by-a"]})
+    pulled.write_text(document.to_text(), "utf-8")
+    capsys.readouterr()
+    assert main(["db", "push", "--db", pg_url, "--file", str(pulled), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "1 updated" in out and f"1 kept as they are in the database, edited there after this copy ({first})" in out
+    assert store.get(first)[0]["notes"] == "corrected in the database"  # B's edit survives
+    assert "checked-by-a" in store.get(second)[0]["tags"]  # A's edit lands

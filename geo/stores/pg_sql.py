@@ -146,7 +146,10 @@ def select_columns() -> sql.Composable:
 def upsert_from_staging(staging: str) -> sql.Composable:
     """Insert or update every staged row; a row that changes nothing keeps its version.
 
-    Ids in ``deleted_incidents`` are skipped: an id is never reused.
+    Ids in ``deleted_incidents`` are skipped: an id is never reused. A stored
+    incident edited after the staged one was (a curator's save since the file
+    was pulled, a correction to an imported event) is kept, not overwritten:
+    see `NEWER_IN_DATABASE`.
     """
     updates = sql.SQL(", ").join(
         sql.SQL("{col} = EXCLUDED.{col}").format(col=sql.Identifier(column)) for column in WRITE_COLUMNS
@@ -155,12 +158,30 @@ def upsert_from_staging(staging: str) -> sql.Composable:
         "INSERT INTO incidents ({cols}) SELECT {cols} FROM {staging} s "
         "WHERE NOT EXISTS (SELECT 1 FROM deleted_incidents d WHERE d.id = s.id) "
         "ON CONFLICT (id) DO UPDATE SET {updates}, version = incidents.version + 1 "
-        "WHERE ({old}) IS DISTINCT FROM ({new}) "
+        "WHERE ({old}) IS DISTINCT FROM ({new}) AND NOT ({newer}) "
         "RETURNING (xmax = 0) AS inserted"
     ).format(
         cols=_ident_list(WRITE_COLUMNS), staging=sql.Identifier(staging), updates=updates,
         old=_ident_list(WRITE_COLUMNS, "incidents"), new=_ident_list(WRITE_COLUMNS, "excluded"),
+        newer=sql.SQL(NEWER_IN_DATABASE.format(stored="incidents", incoming="excluded")),
     )
+
+
+def kept_newer(staging: str) -> sql.Composable:
+    """The ids of staged incidents that differ from their stored copy, which was edited after them."""
+    return sql.SQL(
+        "SELECT s.id FROM {staging} s JOIN incidents i USING (id) "
+        "WHERE ({stored}) IS DISTINCT FROM ({incoming}) AND {newer} ORDER BY s.id"
+    ).format(staging=sql.Identifier(staging), stored=_ident_list(WRITE_COLUMNS, "i"),
+             incoming=_ident_list(WRITE_COLUMNS, "s"),
+             newer=sql.SQL(NEWER_IN_DATABASE.format(stored="i", incoming="s")))
+
+
+# The stored incident was last edited after the incoming copy (times are ISO
+# 8601: validation writes them so). A copy without a time predates the stored
+# edit as far as anyone can tell: a file pulled after that edit carries its time.
+NEWER_IN_DATABASE = ("({stored}.last_edited_at IS NOT NULL AND ({incoming}.last_edited_at IS NULL OR "
+                     "{stored}.last_edited_at::timestamptz > {incoming}.last_edited_at::timestamptz))")
 
 
 def insert_one() -> sql.Composable:

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import geopandas as gpd
@@ -49,6 +49,7 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     refused: int = 0
+    kept: list[str] = field(default_factory=list)  # ids edited in the database after the incoming copy
 
     def add(self, other: UpsertCounts) -> None:
         """Add another batch's counts to these."""
@@ -56,11 +57,16 @@ class UpsertCounts:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.refused += other.refused
+        self.kept += other.kept
 
     def __str__(self) -> str:
         text = f"{self.inserted} added, {self.updated} updated, {self.unchanged} unchanged"
         if self.refused:
             text += f", {self.refused} refused (ids of deleted incidents are never reused)"
+        if self.kept:
+            shown = ", ".join(self.kept[:20]) + (f" and {len(self.kept) - 20} more" if len(self.kept) > 20 else "")
+            text += (f", {len(self.kept)} kept as they are in the database, edited there after this copy "
+                     f"({shown}): pull, redo the change on the new copy, and push again")
         return text
 
 
@@ -456,13 +462,14 @@ def _write_batch(conn: psycopg.Connection, rows: list[tuple], new_words: list[tu
     pg_search.write_vocabulary(conn, new_words)
     with conn.cursor() as cursor:
         _copy_rows(cursor, "incident_staging", rows)
+        kept = [row[0] for row in cursor.execute(pg_sql.kept_newer("incident_staging")).fetchall()]
         cursor.execute(pg_sql.upsert_from_staging("incident_staging"))
         flags = [row[0] for row in cursor.fetchall()]
         refused = cursor.execute(
             "SELECT count(*) FROM incident_staging s JOIN deleted_incidents d USING (id)").fetchone()[0]
         cursor.execute("TRUNCATE incident_staging")
     inserted = sum(flags)
-    return UpsertCounts(inserted, len(flags) - inserted, len(rows) - len(flags) - refused, refused)
+    return UpsertCounts(inserted, len(flags) - inserted, len(rows) - len(flags) - refused - len(kept), refused, kept)
 
 
 def _copy_rows(cursor: psycopg.Cursor, table: str, rows: list[tuple]) -> None:
