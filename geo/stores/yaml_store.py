@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,7 +24,7 @@ import geopandas as gpd
 from geo.errors import ConflictError, Problem, StoreError
 from geo.filters import IncidentFilter, apply_filter
 from geo.records import read_incidents
-from geo.roundtrip import Document
+from geo.roundtrip import Document, retired_ids
 from geo.saving import Snapshot, backups_of, conflict, read_snapshot, save_text, stamp
 
 _ID = re.compile(r"\b([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*)-(\d{4}-\d{2}-\d{2})-(\d{3,})\b")
@@ -128,13 +129,15 @@ class YamlStore:
         return f"{prefix}-{date}-{max(taken, default=0) + 1:03d}"
 
     def retired_ids(self) -> list[str]:
-        return Document(self._read().text, str(self.path)).retired_ids()
+        return retired_ids(self._read().text)  # comment lines: no need to parse the incidents
 
     def _used_ids(self) -> set[tuple[str, str, str]]:
         """Every id in the file, its retired list and its backups."""
-        texts = [self._read().text]
-        texts += [item.read_text("utf-8", errors="replace") for item in backups_of(self.path)]
-        return {match.groups() for text in texts for match in _ID.finditer(text)}
+        used = {match.groups() for match in _ID.finditer(self._read().text)}
+        for backup in backups_of(self.path):
+            stat = backup.stat()
+            used |= _ids_in_backup(str(backup), stat.st_mtime_ns, stat.st_size)
+        return used
 
     def _edit(self, base_version: str | None, change: Callable[[Document], None]) -> str:
         snapshot = self._read()
@@ -158,3 +161,10 @@ class YamlStore:
         self._texts[snapshot.version] = snapshot.text
         while len(self._texts) > _REMEMBERED_VERSIONS:
             self._texts.pop(next(iter(self._texts)))
+
+
+@lru_cache(maxsize=512)
+def _ids_in_backup(path: str, mtime_ns: int, size: int) -> frozenset[tuple[str, str, str]]:
+    """The ids a backup holds; a backup never changes, so each is read once (keyed on its stat too)."""
+    text = Path(path).read_text("utf-8", errors="replace")
+    return frozenset(match.groups() for match in _ID.finditer(text))
