@@ -221,3 +221,16 @@ def test_an_import_without_a_target_says_how_and_keeps_an_earlier_report(tmp_pat
     assert main(["import", "acled", str(SAMPLE), "--report", str(report), "--no-progress"]) != 0
     assert "nowhere to import into — give -o OUT.yaml, or --db URL" in capsys.readouterr().err
     assert report.read_bytes() == before
+
+
+def test_a_broken_geojson_feature_names_its_line_and_stops_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr(geojson_module, "CHUNK", 64)  # small reads, so the broken feature is met mid-file
+    monkeypatch.setattr(geojson_module, "MAX_VALUE_CHARS", 1024)
+    good = '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [40.1, 35.3]}, "properties": {}}'
+    lines = ['{"type": "FeatureCollection", "features": [', good + ",", good + ",",
+             '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [40.1, }},',
+             *[good + "," for _ in range(2000)], good, "]}"]
+    path = tmp_path / "broken.geojson"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(GeoError, match=r"broken.geojson: line 4: invalid JSON \(Expecting value\)"):
+        list(read_geojson(path, ImportReport(str(path)), progress=False))

@@ -18,6 +18,7 @@ from geo.importers import ImportReport, RowProblem, field_of, imported_records, 
 
 CHUNK = 1 << 20
 _WHITESPACE = " \t\r\n"
+MAX_VALUE_CHARS = 16 * CHUNK  # one feature larger than this is taken as broken JSON
 
 
 class _Stream:
@@ -29,6 +30,7 @@ class _Stream:
         self.buffer = ""
         self.pos = 0
         self.eof = False
+        self.lines_before = 0  # newlines in the text already dropped from the buffer
         self.decoder = json.JSONDecoder()
 
     def _fill(self) -> bool:
@@ -38,9 +40,14 @@ class _Stream:
         if not chunk:
             self.eof = True
             return False
+        self.lines_before += self.buffer.count("\n", 0, self.pos)
         self.buffer = self.buffer[self.pos:] + chunk
         self.pos = 0
         return True
+
+    def line_at(self, pos: int) -> int:
+        """The file's line number of a position in the buffer."""
+        return self.lines_before + self.buffer.count("\n", 0, pos) + 1
 
     def peek(self) -> str:
         """The next non-blank character ('' at the end of the file)."""
@@ -66,9 +73,11 @@ class _Stream:
             try:
                 found, end = self.decoder.raw_decode(self.buffer, self.pos)
             except json.JSONDecodeError as err:
-                if self._fill():
+                # An unfinished value reads on; a broken one stops here instead of pulling in the whole file.
+                if len(self.buffer) - self.pos < MAX_VALUE_CHARS and self._fill():
                     continue
-                raise GeoError(f"{self.path}: invalid JSON ({err.msg}) — check the file is complete GeoJSON") from None
+                raise GeoError(f"{self.path}: line {self.line_at(err.pos)}: invalid JSON ({err.msg}) — fix the "
+                               "feature there, or check that the file is complete GeoJSON") from None
             # A number at the very end of the buffer may continue in the next chunk.
             if end == len(self.buffer) and not self.eof and isinstance(found, (int, float)) and self._fill():
                 continue
