@@ -13,10 +13,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from any fol
 
 from dashboard import curator  # noqa: E402
 from dashboard.data import (  # noqa: E402
+    database_facets,
     database_url,
     filtered_record,
     load_from_database,
     load_record,
+    record_facets,
     record_map,
     record_path,
 )
@@ -31,7 +33,6 @@ from geo import (
     build_map,
     describe,
     district_choropleth,
-    empty_frame,
     redact,
 )  # noqa: E402
 
@@ -67,14 +68,14 @@ def load(db_url: str | None, path: Path):
     """The filter, the whole record (YAML) or the filtered rows (database), and load problems."""
     try:
         if db_url:
-            flt = sidebar_filter(empty_frame())
+            flt = sidebar_filter(database_facets(db_url))
             shown, problems = load_from_database(db_url, flt)
             return flt, shown, shown, problems
         frame, problems = load_record(path)
     except (GeoError, OSError) as err:
         st.error(f"The incident record could not be loaded: {err}")
         st.stop()
-    flt = sidebar_filter(frame)
+    flt = sidebar_filter(record_facets(path))
     return flt, frame, filtered_record(path, flt), problems
 
 

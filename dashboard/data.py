@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo import (
+    Facets,
     GeoError,
     IncidentFilter,
     MapView,
@@ -17,6 +18,7 @@ from geo import (
     apply_filter,
     build_map,
     district_choropleth,
+    facets,
     open_store,
     read_incidents,
 )
@@ -80,6 +82,22 @@ def _load(signature: tuple[str, int, int]):
 def load_record(path: Path) -> tuple[object, list[Problem]]:
     """The validated frame and its problems, reloaded only when the file changes."""
     return _load(file_signature(path))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _record_facets(signature: tuple[str, int, int]) -> Facets:
+    return facets(_load(signature)[0])
+
+
+def record_facets(path: Path) -> Facets:
+    """Date span and admin areas of the file, once per file version."""
+    return _record_facets(file_signature(path))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def database_facets(url: str) -> Facets:
+    """Date span and admin areas of the whole database (refreshed every minute, not on every rerun)."""
+    return store_for(url).facets()
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

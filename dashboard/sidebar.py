@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from geo import (
     PRECISION_RADIUS_KM,
     ROLES,
+    Facets,
     IncidentFilter,
     decode_area,
     encode_area,
@@ -21,14 +21,11 @@ from geo import (
 PERIODS = {"All": None, "Last 24 hours": 1, "Last 7 days": 7, "Last 30 days": 30, "Custom": "custom"}
 
 
-def _date_bounds(frame: pd.DataFrame) -> tuple[dt.date, dt.date]:
-    if len(frame) == 0:
+def _date_bounds(facets: Facets) -> tuple[dt.date, dt.date]:
+    if facets.first_day is None:
         today = dt.date.today()
         return today - dt.timedelta(days=365), today
-    start = frame["date"].min().date()
-    end = max(frame["date"].max(), frame["date_end"].max() if frame["date_end"].notna().any() else frame["date"].max())
-    end = end.date()
-    return start, max(end, start + dt.timedelta(days=1))
+    return facets.first_day, max(facets.last_day, facets.first_day + dt.timedelta(days=1))
 
 
 def _sync_calendar() -> None:
@@ -37,7 +34,7 @@ def _sync_calendar() -> None:
         st.session_state["dates"] = (chosen[0], chosen[1])
 
 
-def _date_filter(frame: pd.DataFrame) -> tuple[dt.date | None, dt.date | None]:
+def _date_filter(facets: Facets) -> tuple[dt.date | None, dt.date | None]:
     period = st.radio("Period", list(PERIODS), horizontal=True, key="period", bind="query-params")
     days = PERIODS[period]
     if days is None:
@@ -45,7 +42,7 @@ def _date_filter(frame: pd.DataFrame) -> tuple[dt.date | None, dt.date | None]:
     if days != "custom":
         today = dt.date.today()
         return today - dt.timedelta(days=days), today
-    low, high = _date_bounds(frame)
+    low, high = _date_bounds(facets)
     if "dates" in st.session_state:
         chosen = st.session_state["dates"]
         if not (isinstance(chosen, (tuple, list)) and len(chosen) == 2 and low <= chosen[0] <= chosen[1] <= high):
@@ -57,20 +54,15 @@ def _date_filter(frame: pd.DataFrame) -> tuple[dt.date | None, dt.date | None]:
     return start, end
 
 
-def _options(frame: pd.DataFrame, column: str) -> list[str]:
-    return sorted(value for value in frame[column].dropna().unique().tolist() if isinstance(value, str))
-
-
-def sidebar_filter(frame: pd.DataFrame) -> IncidentFilter:
-    """Draw the filters and return the IncidentFilter they describe."""
+def sidebar_filter(facets: Facets) -> IncidentFilter:
+    """Draw the filters, offering the record's dates and areas, and return the IncidentFilter they describe."""
     actors = registry()
     with st.sidebar:
         st.header("Filters")
-        date_from, date_to = _date_filter(frame)
+        date_from, date_to = _date_filter(facets)
         sides = st.multiselect("Sides", list(actors.sides), key="side", bind="query-params")
         actor_names = st.multiselect("Actors", list(actors.actors), key="actor", bind="query-params")
         role = st.radio("Actor role", ROLES, horizontal=True, key="role", bind="query-params",
-                        format_func={"any": "any", "acted": "acted", "targeted": "targeted"}.get,
                         help="Match sides/actors as the one who acted, the one targeted, or either.")
         types = st.multiselect("Event type", list(event_types()), key="type", bind="query-params")
         subtypes_available = [sub for kind, subs in event_types().items() if not types or kind in types for sub in subs]
@@ -83,8 +75,8 @@ def sidebar_filter(frame: pd.DataFrame) -> IncidentFilter:
                              help="Searches descriptions, places and sources; ignores Arabic diacritics and "
                                   "letter variants (أ/ا، ى/ي، ة/ه) and English case.")
         st.subheader("Area")
-        governorates = st.multiselect("Governorate", _options(frame, "governorate"), key="gov", bind="query-params")
-        districts = st.multiselect("District", _options(frame, "district"), key="district", bind="query-params")
+        governorates = st.multiselect("Governorate", list(facets.governorates), key="gov", bind="query-params")
+        districts = st.multiselect("District", list(facets.districts), key="district", bind="query-params")
         area_wkt = _area_control()
         st.subheader("Map")
         st.checkbox("Heat map", key="heat", bind="query-params")

@@ -28,7 +28,8 @@ _LAZY = {
     "PRECISION_RADIUS_KM": "geo.schema", "attributions": "geo.schema", "event_types": "geo.schema",
     "fields": "geo.schema", "quantity_qualifiers": "geo.schema",
     "open_store": "geo.stores", "redact": "geo.stores.urls",
-    "area_counts": "geo.summaries", "headline": "geo.summaries", "timeline_counts": "geo.summaries",
+    "Facets": "geo.summaries", "area_counts": "geo.summaries", "facets": "geo.summaries", "headline": "geo.summaries",
+    "timeline_counts": "geo.summaries",
     "validate_incidents": "geo.validation",
 }
 

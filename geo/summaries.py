@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import pandas as pd
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the filters can offer for a whole record: its date span and its admin areas."""
+
+    first_day: dt.date | None
+    last_day: dt.date | None
+    governorates: tuple[str, ...]
+    districts: tuple[str, ...]
+
+
+def facets(frame: pd.DataFrame) -> Facets:
+    """The facets of a loaded record (a database computes the same with `PostgisStore.facets`)."""
+    if len(frame) == 0:
+        return Facets(None, None, (), ())
+    return Facets(frame["date"].min().date(), frame["date_end"].fillna(frame["date"]).max().date(),
+                  _distinct(frame["governorate"]), _distinct(frame["district"]))
+
+
+def _distinct(values: pd.Series) -> tuple[str, ...]:
+    return tuple(sorted(value for value in values.dropna().unique().tolist() if isinstance(value, str)))
 
 
 def headline(frame: pd.DataFrame) -> dict:

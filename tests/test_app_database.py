@@ -64,3 +64,15 @@ def test_reruns_reuse_one_database_connection(database, pg_url):
         assert not test.exception, test.exception
         conn.execute("SELECT pg_stat_clear_snapshot()")
         assert sessions(conn) - before == 1  # one connection for the browser session, not one per rerun
+
+
+def test_database_mode_offers_the_records_areas_and_dates(database):
+    test = AppTest.from_file(APP, default_timeout=60).run()
+    assert "Deir ez-Zor" in test.multiselect(key="gov").options
+    assert "Al-Mayadin" in test.multiselect(key="district").options
+    test.radio(key="period").set_value("Custom").run()
+    assert not test.exception, test.exception
+    low, high = test.slider(key="dates").value
+    assert str(low) == "2022-08-24" and str(high) == "2022-08-25"
+    test.multiselect(key="district").select("Al-Mayadin").run()
+    assert metric(test, "Incidents") != "0"

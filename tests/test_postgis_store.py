@@ -555,3 +555,14 @@ def test_pushing_an_older_copy_keeps_a_later_database_edit(pg_url, tmp_path, cap
     assert "1 updated" in out and f"1 kept as they are in the database, edited there after this copy ({first})" in out
     assert store.get(first)[0]["notes"] == "corrected in the database"  # B's edit survives
     assert "checked-by-a" in store.get(second)[0]["tags"]  # A's edit lands
+
+
+def test_database_facets_cover_the_whole_record(filled, sample):
+    from geo.admin import area_names
+    from geo.summaries import facets
+
+    expected = facets(fill_admin_areas(records_to_frame(sample)))
+    found = filled.facets()
+    assert (found.first_day, found.last_day) == (expected.first_day, expected.last_day)
+    assert set(expected.governorates) <= set(found.governorates)
+    assert set(expected.districts) | set(area_names("district")) == set(found.districts)

@@ -73,3 +73,19 @@ def test_area_counts(seed):
 )
 def test_quantity_text_says_figures_as_the_popup_does(low, high, qualifier, text):
     assert quantity_text(low, high, qualifier) == text
+
+
+def test_facets_span_every_day_and_list_the_areas():
+    import datetime as dt
+
+    from geo import facets, load_incidents
+
+    frame = load_incidents(Path(__file__).resolve().parents[1] / "incidents.yaml")
+    found = facets(frame)
+    assert (found.first_day, found.last_day) == (dt.date(2022, 8, 24), dt.date(2022, 8, 25))
+    assert found.governorates == ("Deir ez-Zor",) and "Al-Mayadin" in found.districts
+    assert list(found.districts) == sorted(set(frame["district"].dropna()))
+    spanning = frame.copy()
+    spanning.loc[spanning.index[0], "date_end"] = pd.Timestamp("2022-09-03")
+    assert facets(spanning).last_day == dt.date(2022, 9, 3)
+    assert facets(frame.iloc[0:0]).first_day is None

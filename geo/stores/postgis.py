@@ -38,6 +38,7 @@ from geo.saving import stamp
 from geo.schema import source_fields
 from geo.stores import pg_search, pg_sql
 from geo.stores.urls import redact
+from geo.summaries import Facets
 from geo.validation import validate_incident
 
 
@@ -252,6 +253,23 @@ class PostgisStore:
             return None
         record = _row_to_record(row)
         return record_to_raw(record), str(row[-1])
+
+    def facets(self) -> Facets:
+        """The date span and admin areas of the whole database, for the filters (one query, no rows loaded).
+
+        Incidents stored without an area get one from the gazetteer or the
+        boundaries at load time, so the boundaries' areas are offered too.
+        """
+        from geo.admin import area_names
+
+        with self._errors("reading the record's extent"):
+            first, last, governorates, districts = self._connection().execute(
+                "SELECT min(date), max(COALESCE(date_end, date)), "
+                "array_agg(DISTINCT governorate) FILTER (WHERE governorate IS NOT NULL), "
+                "array_agg(DISTINCT district) FILTER (WHERE district IS NOT NULL) FROM incidents").fetchone()
+        known_governorates, known_districts = area_names("governorate"), area_names("district")
+        return Facets(first, last, tuple(sorted({*(governorates or ()), *known_governorates})),
+                      tuple(sorted({*(districts or ()), *known_districts})))
 
     def deleted_ids(self) -> list[tuple[str, str]]:
         """(id, who deleted it and when) for every deleted incident, by id: these ids are never reused."""
