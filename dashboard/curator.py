@@ -37,6 +37,8 @@ from geo import (
     registry,
     validate_incidents,
 )
+from geo.duplicates import duplicate_window
+from geo.stores.yaml_store import YamlStore
 
 MAX_SOURCES = 5
 PICK_LIMIT = 5000  # a picker with 100k options would be sent to the browser on every rerun
@@ -282,8 +284,7 @@ def _save(store, frame: pd.DataFrame, curator: str, allow_duplicate: bool, disti
         values["id"] = editing
     # Fields the form does not show (date_end, associated actors, further sources) come from the original.
     record = record_from_form(values, st.session_state.get("editor_original"))  # the store's validator judges it
-    others = frame[frame["id"] != editing] if editing else frame
-    duplicates = duplicates_of(record, others, distinct=distinct)
+    duplicates = _duplicates(store, frame, record, distinct)  # its own id is never its duplicate
     if duplicates and not allow_duplicate:
         st.warning("This looks like a duplicate of: " + "; ".join(
             f"{pair.second_id} ({pair.distance_km:.1f} km, {pair.days_apart} days: {pair.reason})" for pair in duplicates)
@@ -357,13 +358,14 @@ def review_panel(store_url: str, frame: pd.DataFrame) -> None:
     if not drafts:
         return
     _, problems = validate_incidents(drafts, "drafts")
-    rows = []
+    rows, duplicate_ids = [], []
     distinct = _distinct(store_url)
+    store = store_for(store_url)
     for draft in drafts:
-        dupes = duplicates_of(draft, frame, distinct=distinct)
+        duplicate_ids.append(_other_ids(_duplicates(store, frame, draft, distinct), draft.get("id")))
         rows.append({"id": draft.get("id"), "date": draft.get("date"), "type": draft.get("sub_event_type"),
                      "acted": (draft.get("actor1") or {}).get("name"), "targeted": (draft.get("actor2") or {}).get("name"),
-                     "place": draft.get("place"), "duplicate of": ", ".join(_other_ids(dupes, draft.get("id")))})
+                     "place": draft.get("place"), "duplicate of": ", ".join(duplicate_ids[-1])})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if problems:
         # Problems quote the article's text: shown literally.
@@ -375,10 +377,10 @@ def review_panel(store_url: str, frame: pd.DataFrame) -> None:
     actions = st.columns(3)
     # A callback: it runs before this run draws the editor, whose widgets cannot be set once drawn.
     actions[0].button("Accept (edit first)", key="review_accept", on_click=_accept_draft, args=(draft,))
-    targets = _other_ids(duplicates_of(draft, frame, distinct=distinct), draft.get("id"))
+    targets = duplicate_ids[index]
     target = actions[1].selectbox("Merge into", targets or ["(no duplicate found)"], key="review_merge_target")
     if actions[1].button("Merge sources into it", key="review_merge", disabled=not targets):
-        _merge_draft(store_for(store_url), target, draft, curator, index)
+        _merge_draft(store, target, draft, curator, index)
     if actions[2].button("Reject", key="review_reject"):
         _drop_draft(index)
         st.rerun()
@@ -389,6 +391,20 @@ def _accept_draft(draft: dict) -> None:
     original = {key: value for key, value in draft.items() if key != "id"} | {"status": "weak"}
     _load_into_form(form_from_record(original), None, None, original, draft.get("id"))
     st.session_state["flash"] = "Draft loaded into the editor: check it, then save."
+
+
+def _duplicates(store, frame: pd.DataFrame, record: dict, distinct: set[frozenset[str]]) -> list:
+    """What a record may duplicate in the whole record, whatever the filters show.
+
+    With a database the dashboard holds only the filtered rows, so the store is
+    asked for the incidents near the record's date and of its type instead.
+    """
+    if not isinstance(store, YamlStore):
+        try:
+            frame = store.load(duplicate_window(record))[0]
+        except (KeyError, TypeError, ValueError):
+            return []  # no date or type yet: the validator says so when it is saved
+    return duplicates_of(record, frame, distinct=distinct)
 
 
 def drafts_frame() -> pd.DataFrame | None:

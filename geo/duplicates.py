@@ -21,6 +21,7 @@ classes) rather than comparing every pair, so 100k incidents take seconds.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ import pandas as pd
 
 from geo.distance import EARTH_RADIUS_KM, distances_km
 from geo.errors import Problem
+from geo.filters import IncidentFilter
 from geo.frame import records_to_frame
 from geo.schema import PRECISION_RADIUS_KM, TIME_PRECISION_DAYS
 from geo.validation import validate_incident
@@ -111,12 +113,34 @@ def duplicates_of(record: dict, frame: pd.DataFrame, max_km: float = DEFAULT_MAX
     clean, _ = validate_incident(record, "<draft>")
     if clean is None or len(frame) == 0:
         return []
-    others = frame[frame["id"] != clean["id"]]
+    window = duplicate_window(clean, max_days)
+    # Only incidents of the same type near in time can pair: a cheap mask first, not the whole record.
+    start, end = pd.Timestamp(window.date_from), pd.Timestamp(window.date_to)
+    near = ((frame["event_type"] == clean["event_type"]) & (frame["id"] != clean["id"])
+            & (frame["date"] <= end) & (frame["date_end"].fillna(frame["date"]) >= start))
+    others = frame[near.to_numpy()]
+    if len(others) == 0:
+        return []
     combined = pd.concat([records_to_frame([clean]), others], ignore_index=True)
     data = _Arrays(combined)
     second = np.arange(1, len(combined))
     first = np.zeros(len(second), dtype=np.int64)
     return _confirmed(data, first, second, max_km, max_days, distinct or set())
+
+
+def duplicate_window(record: dict, max_days: int = DEFAULT_MAX_DAYS) -> IncidentFilter:
+    """A filter holding every incident `duplicates_of` could pair with a validated record.
+
+    Same event type, and dates within ``max_days`` after both sides are
+    widened by their time precision (the record's own, and the widest any
+    other may have). A database store loads just this to check an edit.
+    """
+    widest = max(TIME_PRECISION_DAYS.values())
+    own = TIME_PRECISION_DAYS.get(record.get("time_precision") or "day", 0)
+    reach = dt.timedelta(days=max_days + widest + own)
+    first = dt.date.fromisoformat(str(record["date"])[:10])
+    last = dt.date.fromisoformat(str(record.get("date_end") or record["date"])[:10])
+    return IncidentFilter(date_from=first - reach, date_to=last + reach, event_types=(record["event_type"],))
 
 
 class _Arrays:

@@ -222,3 +222,21 @@ def test_the_store_merges_two_incidents_and_retires_one(tmp_path: Path) -> None:
     assert len(merged["sources"]) == 1  # the same quote twice is one source
     assert merged["notes"] == "Near an informal crossing. Merged with dez-2022-08-25-003 (same event)."
     assert merged["last_edited_by"] == "alice"
+
+
+def test_the_duplicate_window_holds_every_partner_the_full_search_finds() -> None:
+    from geo.duplicates import duplicate_window
+    from geo.filters import mask
+
+    frame = _synthetic(700, seed=7, span_days=60, area_deg=0.4)
+    rows = frame.set_index("id")
+    pairs = find_duplicates(frame)
+    assert len(pairs) > 50
+    for pair in pairs:
+        for one, other in ((pair.first_id, pair.second_id), (pair.second_id, pair.first_id)):
+            row = rows.loc[one]
+            record = {"date": row["date"].date().isoformat(), "event_type": row["event_type"],
+                      "date_end": None if pd.isna(row["date_end"]) else row["date_end"].date().isoformat(),
+                      "time_precision": row["time_precision"]}
+            inside = frame[mask(frame, duplicate_window(record))]["id"]
+            assert other in set(inside), (one, other)
