@@ -274,20 +274,20 @@ def _rank(place: Place) -> int:
 
 def read_places(path: str | Path, source: str = "curated") -> list[Place]:
     """Read the places of one gazetteer YAML file (``places:`` list), checking each entry."""
-    import yaml
+    from geo.yamlread import read_yaml
 
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as err:
         raise GazetteerError(f"{path}: no such gazetteer file — check the path") from err
     except UnicodeDecodeError as err:
         raise GazetteerError(f"{path}: not UTF-8 text (byte {err.start}) — save it as UTF-8") from err
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise GazetteerError(f"{path}{line}: malformed YAML ({getattr(err, 'problem', err)}) — "
-                             "check indentation and quotes near this line") from err
+    # The project's reader: malformed YAML, a key given twice, tags and alias bombs, each with its line.
+    data, problems = read_yaml(text, str(path))
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise GazetteerError("\n".join(str(problem) for problem in errors))
     if data is None:
         return []
     if not isinstance(data, dict) or not isinstance(data.get("places"), list):

@@ -96,6 +96,17 @@ def test_duplicate_ids_are_refused(tmp_path):
         read_places(path)
 
 
+def test_a_key_given_twice_in_a_gazetteer_entry_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "g.yaml"
+    path.write_text("places:\n  - id: a\n    name_en: A\n    lat: 35.0\n    lat: 53.0\n    lon: 40.0\n"
+                    "    feature: village\n    precision: village\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"g.yaml:5: .*lat.*given twice"):
+        read_places(path)
+    path.write_text("places:\n  - id: [a\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"g.yaml:\d+: .*malformed YAML"):
+        read_places(path)
+
+
 def test_geonames_line_must_have_19_columns():
     with pytest.raises(GeoError, match=r"x.txt:7: expected 19 tab-separated columns, found 3"):
         parse_line("1\tA\tB\n", "x.txt", 7)
