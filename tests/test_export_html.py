@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.export import export
@@ -121,3 +122,30 @@ def test_browser_exact_snapshot(tmp_path):
     assert len(pixels) > 50  # a drawn map, not a blank page
     red = sum(count for count, (r, g, b) in pixels if r > 180 and g < 80 and b < 80)
     assert red > 30  # the militias' markers and circles are drawn
+
+
+def test_playback_window_follows_spans_and_takes_circles_and_heat_along(seed, tmp_path):
+    require_browser()
+    frame = seed.copy()
+    spanning = frame.index[frame["date"] == frame["date"].min()][0]
+    frame.at[spanning, "date_end"] = frame.at[spanning, "date"] + pd.Timedelta(days=3)
+    path = export(frame, "html", tmp_path / "map.html", basemap="offline")
+    day = pd.Timedelta(days=1)
+    later = frame["date"].max() + day  # a day after every start: only the spanning incident still runs
+    expected = frame[(frame["date"] < later + day) & (frame["date_end"].fillna(frame["date"]) >= later)]
+    assert list(expected.index) == [spanning]
+    with chromium_page() as page:
+        page.goto(path.as_uri())
+        wait_for_drawn_markers(page, len(frame))
+        ms = int(later.timestamp() * 1000)
+        shown = page.evaluate(f"""() => {{
+            const layer = window.incidentLayer;
+            layer.showRange({ms}, {ms} + 86400000);
+            return {{markers: layer.visibleCount, circles: layer.precisionLayer.getLayers().length,
+                     all_circles: layer.circles.filter(Boolean).length,
+                     heat: layer.heat ? layer.heat._latlngs.length : null}};
+        }}""")
+        circle = 1 if frame.at[spanning, "geo_precision"] != "site" else 0
+        assert shown["markers"] == 1 and shown["circles"] == circle and shown["all_circles"] > circle
+        assert shown["heat"] in (None, 1)
+        assert page.js_errors == []

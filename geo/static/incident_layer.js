@@ -65,6 +65,8 @@
     this.p = payload;
     this.n = payload.lat.length;
     this.dates = payload.day.map(function (d) { return d * DAY; });
+    /* The last day of each incident (its date when it has no date_end), for time windows. */
+    this.ends = this.dates.map(function (start, i) { var end = self.get("day_end", i); return end === null ? start : end * DAY; });
     /* Small vocabularies arrive packed as bit fields of one number per incident. */
     this.codes = {};
     this.vocab = {};
@@ -341,6 +343,7 @@
       }
     }) : L.featureGroup();
     this.precisionLayer = L.layerGroup();
+    this.circles = [];
     var counts = { sides: payload.sides.map(function () { return 0; }), types: payload.types.map(function () { return 0; }) };
     this.minDate = Infinity; this.maxDate = -Infinity;
     for (var i = 0; i < data.n; i++) {
@@ -361,10 +364,11 @@
       if (t > this.maxDate) this.maxDate = t;
       var radius = payload.radius_m[data.code("precision", i)];
       if (radius && options.precisionCircles) {
-        this.precisionLayer.addLayer(L.circle([payload.lat[i], payload.lon[i]], {
+        this.circles[i] = L.circle([payload.lat[i], payload.lon[i]], {
           renderer: this.renderer, radius: radius, color: side.colour, weight: 1, opacity: 0.5,
           dashArray: "4 4", fillOpacity: 0.08, interactive: false
-        }));
+        });
+        this.precisionLayer.addLayer(this.circles[i]);
       }
     }
     this.visibleCount = data.n;
@@ -373,13 +377,22 @@
     this.heat = (options.heatAvailable && L.heatLayer) ? L.heatLayer(payload.lat.map(function (lat, k) { return [lat, payload.lon[k], 1]; }), { radius: 18, blur: 22, minOpacity: 0.3 }) : null;
   }
 
+  /* Show the incidents whose days overlap [start, end), as the GIF export picks its frames:
+     markers, their uncertainty circles and the heat layer alike. */
   IncidentLayer.prototype.showRange = function (start, end) {
-    var keep = [], dates = this.data.dates;
+    var keep = [], circles = [], points = [], dates = this.data.dates, ends = this.data.ends, p = this.data.p;
     for (var i = 0; i < this.markers.length; i++) {
-      if (dates[i] >= start && dates[i] < end) keep.push(this.markers[i]);
+      if (dates[i] < end && ends[i] >= start) {
+        keep.push(this.markers[i]);
+        if (this.circles[i]) circles.push(this.circles[i]);
+        points.push([p.lat[i], p.lon[i], 1]);
+      }
     }
     this.cluster.clearLayers();
     if (this.cluster.addLayers) this.cluster.addLayers(keep); else keep.forEach(function (m) { this.cluster.addLayer(m); }, this);
+    this.precisionLayer.clearLayers();
+    circles.forEach(function (circle) { this.precisionLayer.addLayer(circle); }, this);
+    if (this.heat) this.heat.setLatLngs(points);
     this.visibleCount = keep.length;
   };
 
