@@ -73,7 +73,7 @@ def load(db_url: str | None, path: Path):
             return flt, shown, shown, problems
         frame, problems = load_record(path)
     except (GeoError, OSError) as err:
-        st.error(f"The incident record could not be loaded: {err}")
+        st.error(f"The incident record could not be loaded: {escape_markdown(err)}")
         st.stop()
     flt = sidebar_filter(record_facets(path))
     return flt, frame, filtered_record(path, flt), problems
@@ -91,7 +91,7 @@ def main() -> None:
     # describe() holds the search text from the URL: shown literally, it can load no image or link.
     st.caption(escape_markdown(f"{source} · {describe(flt)}" + (f" · curator: {editor}" if editor else "")))
     if "flash" in st.session_state:
-        st.success(st.session_state.pop("flash"))
+        st.success(escape_markdown(st.session_state.pop("flash")))
     problems_panel(problems, source)
     headline_panel(shown)
     if len(shown) == 0:

@@ -179,7 +179,7 @@ def editor_panel(store_url: str, frame: pd.DataFrame, shown: pd.DataFrame, selec
         if st.button("Load for editing", key="editor_load", disabled=not choice):
             found = store.get(choice)
             if found is None:
-                st.error(f"{choice} is no longer in the record: reload the page.")
+                st.error(f"{escape_markdown(choice)} is no longer in the record: reload the page.")
             else:
                 _load_into_form(form_from_record(found[0]), found[1], choice, found[0])
                 st.rerun()
@@ -287,7 +287,8 @@ def _save(store, frame: pd.DataFrame, curator: str, allow_duplicate: bool, disti
     duplicates = _duplicates(store, frame, record, distinct)  # its own id is never its duplicate
     if duplicates and not allow_duplicate:
         st.warning("This looks like a duplicate of: " + "; ".join(
-            f"{pair.second_id} ({pair.distance_km:.1f} km, {pair.days_apart} days: {pair.reason})" for pair in duplicates)
+            escape_markdown(f"{pair.second_id} ({pair.distance_km:.1f} km, {pair.days_apart} days: {pair.reason})")
+            for pair in duplicates)
                    + ". Merge it there, or tick “Save even if it looks like a duplicate”.")
         return
     base = st.session_state.get("editor_base_version")
@@ -297,15 +298,17 @@ def _save(store, frame: pd.DataFrame, curator: str, allow_duplicate: bool, disti
         # New incidents are added to the record as it is now; edits must start from its current version.
         store.save(record, base if editing else None, curator)
     except ConflictError as err:
-        st.error(f"Not saved: {err} Your edit is kept in this form; reload the record to see the other change.")
+        st.error(f"Not saved: {escape_markdown(err)} Your edit is kept in this form; reload the record to see the "
+                 "other change.")
         if err.diff:
             st.code(err.diff, language="diff")
         return
     except RecordError as err:
-        st.error("Not saved: the validator found problems:\n\n" + "\n".join(f"- {p}" for p in err.problems))
+        st.error("Not saved: the validator found problems:\n\n"
+                 + "\n".join(f"- {escape_markdown(p)}" for p in err.problems))
         return
     except GeoError as err:
-        st.error(f"Not saved: {err}")
+        st.error(f"Not saved: {escape_markdown(err)}")
         return
     _drop_draft_id(st.session_state.pop("editor_draft", None))
     _written(f"Saved {record.get('id') or 'the new incident'} as {curator}.")
@@ -316,7 +319,7 @@ def _delete(store, incident_id: str) -> None:
     try:
         store.delete(incident_id, st.session_state.get("editor_base_version"), curator)
     except GeoError as err:
-        st.error(f"Not deleted: {err}")
+        st.error(f"Not deleted: {escape_markdown(err)}")
         return
     _written(f"Deleted {incident_id}; its id is retired.")
 
@@ -348,7 +351,7 @@ def review_panel(store_url: str, frame: pd.DataFrame) -> None:
                     body = text
                 drafts = extract_article(body, published=published, source_url=url or None, publisher=publisher or None)
             except GeoError as err:
-                st.error(str(err))
+                st.error(escape_markdown(err))
                 drafts = None
             if drafts is not None:
                 st.session_state["drafts"] = drafts
@@ -454,14 +457,14 @@ def _merge_draft(store, target: str, draft: dict, curator: str, index: int) -> N
     _require_curator()
     found = store.get(target)
     if found is None:
-        st.error(f"{target} is no longer in the record.")
+        st.error(f"{escape_markdown(target)} is no longer in the record.")
         return
     existing, version = found
     merged = {**merge(existing, draft), "id": target}
     try:
         store.save(merged, version, curator)
     except GeoError as err:
-        st.error(f"Not merged: {err}")
+        st.error(f"Not merged: {escape_markdown(err)}")
         return
     _drop_draft(index)
     st.session_state["flash"] = f"Draft's sources merged into {target}."

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from dashboard.markdown import escape_markdown
 from geo import FORMATS, MEDIA_TYPES, ExportError, IncidentFilter, MapView, export_bytes
 
 LABELS = {
@@ -43,7 +44,7 @@ def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> Non
                                 coarsen_km=coarsen or None, progress=progress, view=view)
         except ExportError as err:
             bar.empty()
-            st.error(str(err))
+            st.error(escape_markdown(err))
             return
         bar.empty()
         st.session_state["export_ready"] = (inputs, data)

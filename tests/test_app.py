@@ -139,3 +139,11 @@ def test_search_text_in_the_caption_is_shown_not_rendered(monkeypatch, tmp_path)
     caption = test.caption[0].value
     assert "![x](" not in caption and "**bold**" not in caption and "https://" not in caption
     assert r"\!\[x\]\(https\:\/\/attacker\.example\/p\.png\) \*\*bold\*\*" in caption
+
+
+def test_error_messages_show_untrusted_text_literally(monkeypatch, tmp_path):
+    monkeypatch.setenv("INCIDENTS_FILE", str(tmp_path / "![x](https:attacker.example) **bold**.yaml"))
+    test = AppTest.from_file(APP, default_timeout=60).run()
+    assert not test.exception
+    message = test.error[0].value
+    assert "no such file" in message and "![x](" not in message and "\\!\\[x\\]" in message
