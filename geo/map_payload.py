@@ -160,7 +160,8 @@ def map_payload(frame: gpd.GeoDataFrame, detail_limit: int = DETAIL_LIMIT, draft
         "types": types,
         "shapes": [map_style()["event_type_shapes"].get(name, "circle") for name in types],
         "strings": strings,
-        "radius_m": [0 if name == "site" else PRECISION_RADIUS_KM[name] * 1000 for name in PRECISIONS],
+        "radius_m": _radii_m(frame.attrs.get("coarsen_km")),
+        "coarsen_km": float(frame.attrs["coarsen_km"]) if frame.attrs.get("coarsen_km") else None,
         "flags": flags,
         "layout": layout,
         "id_prefixes": id_prefixes,
@@ -201,6 +202,16 @@ def payload_field(payload: dict, key: str) -> list:
     spec = next(item for item in payload["layout"] if item["key"] == key)
     mask = (1 << spec["bits"]) - 1
     return [spec["values"][(flags >> spec["shift"]) & mask] for flags in payload["flags"]]
+
+
+def _radii_m(coarsen_km: float | None) -> list[float]:
+    """The uncertainty radius per precision; on a coarsened map at least how far a point may have moved."""
+    shift = 0.0
+    if coarsen_km:
+        from geo.export.coarsen import max_shift_km
+
+        shift = float(max_shift_km(coarsen_km)) * 1000
+    return [max(0 if name == "site" else PRECISION_RADIUS_KM[name] * 1000, shift) for name in PRECISIONS]
 
 
 def script_json(value: object) -> str:

@@ -149,3 +149,24 @@ def test_playback_window_follows_spans_and_takes_circles_and_heat_along(seed, tm
         assert shown["markers"] == 1 and shown["circles"] == circle and shown["all_circles"] > circle
         assert shown["heat"] in (None, 1)
         assert page.js_errors == []
+
+
+def test_coarsened_html_says_so_and_widens_every_circle(seed, tmp_path):
+    import json
+
+    from geo.export.coarsen import max_shift_km
+
+    page = export(seed, "html", tmp_path / "map.html", coarsen_km=10, basemap="offline").read_text(encoding="utf-8")
+    payload = json.loads(re.search(r"var payload = (\{.*?\});\n", page, re.S).group(1))
+    assert payload["coarsen_km"] == 10
+    assert min(payload["radius_m"]) >= max_shift_km(10) * 1000  # no point looks exact
+    exact = json.loads(re.search(r"var payload = (\{.*?\});\n",
+                                 export(seed, "html", tmp_path / "exact.html", basemap="offline")
+                                 .read_text(encoding="utf-8"), re.S).group(1))
+    assert exact["coarsen_km"] is None and min(exact["radius_m"]) == 0
+    require_browser()
+    with chromium_page() as browser_page:
+        browser_page.goto((tmp_path / "map.html").as_uri())
+        wait_for_drawn_markers(browser_page, len(seed))
+        open_popup(browser_page, browser_page.main_frame, seed["id"].iloc[0])
+        assert "position rounded to a 10 km grid" in browser_page.inner_text(".leaflet-popup-content")

@@ -121,7 +121,8 @@
     var attr1 = data.enumValue("attr1", i), attr2 = data.enumValue("attr2", i);
     if (a1) rows.push(["Acted", a1 + (attr1 && attr1 !== "reported" ? " (" + attr1 + ")" : "")]);
     if (a2) rows.push(["Targeted", a2 + (attr2 && attr2 !== "reported" ? " (" + attr2 + ")" : "")]);
-    rows.push(["Place", (data.str("place", i) || "") + " · " + precisionLabel(data.enumValue("precision", i))]);
+    rows.push(["Place", (data.str("place", i) || "") + " · " + precisionLabel(data.enumValue("precision", i)) +
+      (p.coarsen_km ? " · position rounded to a " + p.coarsen_km + " km grid" : "")]);
     var admin = [data.str("district", i), data.str("governorate", i)].filter(Boolean).join(", ");
     if (admin) rows.push(["Area", admin]);
     var killed = quantity(data.get("fat", i), data.get("fat_max", i), data.enumValue("fat_q", i));
