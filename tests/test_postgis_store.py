@@ -566,3 +566,13 @@ def test_database_facets_cover_the_whole_record(filled, sample):
     assert (found.first_day, found.last_day) == (expected.first_day, expected.last_day)
     assert set(expected.governorates) <= set(found.governorates)
     assert set(expected.districts) | set(area_names("district")) == set(found.districts)
+
+
+def test_next_id_follows_the_days_serials_and_checks_the_date(store):
+    store.upsert(_seed_records())
+    day = "2022-08-25"
+    serials = [int(record["id"].rsplit("-", 1)[1]) for record in _seed_records() if record["id"].startswith(f"dez-{day}")]
+    assert store.next_id(day) == f"dez-{day}-{max(serials) + 1:03d}"
+    assert store.next_id("2030-01-01") == "dez-2030-01-01-001"
+    with pytest.raises(StoreError, match="is not YYYY-MM-DD"):
+        store.next_id("25/08/2022")

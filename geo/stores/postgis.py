@@ -14,7 +14,6 @@ saved first. Deleted ids are kept in ``deleted_incidents`` and never reused.
 from __future__ import annotations
 
 import difflib
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -37,6 +36,7 @@ from geo.records import fill_admin_areas
 from geo.saving import stamp
 from geo.schema import source_fields
 from geo.stores import pg_search, pg_sql
+from geo.stores.base import DEFAULT_ID_PREFIX, new_id
 from geo.stores.urls import redact
 from geo.summaries import Facets
 from geo.validation import validate_incident
@@ -293,17 +293,16 @@ class PostgisStore:
                 "ON CONFLICT (id) DO NOTHING RETURNING id", (editor, pg_sql.array_literal(ids))).fetchall()
         return len(rows)
 
-    def next_id(self, date: str, prefix: str = "dez") -> str:
+    def next_id(self, date: str, prefix: str = DEFAULT_ID_PREFIX) -> str:
         """A new id ``PREFIX-YYYY-MM-DD-NNN`` never used by a live or deleted incident."""
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or ""):
-            raise StoreError(f"date {date!r} is not YYYY-MM-DD — give the incident's date before asking for an id")
+        new_id(prefix, date, [])  # the date is checked before the database is asked
         pattern = f"{prefix}-{date}-%"
         query = ("SELECT id FROM incidents WHERE id LIKE %(p)s UNION ALL "
                  "SELECT id FROM deleted_incidents WHERE id LIKE %(p)s")
         with self._errors("choosing a new id"):
             taken = [row[0] for row in self._connection().execute(query, {"p": pattern}).fetchall()]
-        serials = [int(ident.rsplit("-", 1)[1]) for ident in taken if ident.rsplit("-", 1)[1].isdigit()]
-        return f"{prefix}-{date}-{max(serials, default=0) + 1:03d}"
+        return new_id(prefix, date, (int(ident.rsplit("-", 1)[1]) for ident in taken
+                                     if ident.rsplit("-", 1)[1].isdigit()))
 
     # Writing
 

@@ -26,9 +26,9 @@ from geo.filters import IncidentFilter, apply_filter
 from geo.records import read_incidents
 from geo.roundtrip import Document, retired_ids
 from geo.saving import Snapshot, backups_of, conflict, read_snapshot, save_text, stamp
+from geo.stores.base import DEFAULT_ID_PREFIX, new_id
 
 _ID = re.compile(r"\b([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*)-(\d{4}-\d{2}-\d{2})-(\d{3,})\b")
-DEFAULT_ID_PREFIX = "dez"
 _REMEMBERED_VERSIONS = 16
 
 
@@ -120,13 +120,11 @@ class YamlStore:
 
     def next_id(self, date: str) -> str:
         """A new id for an incident on ``date`` (YYYY-MM-DD): ``PREFIX-YYYY-MM-DD-NNN``, never used before."""
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            raise StoreError(f"date {date!r} is not YYYY-MM-DD — give the incident's date before asking for an id")
+        new_id("x", date, [])  # the date is checked before any file is read
         used = self._used_ids()
         prefixes = Counter(prefix for prefix, _, _ in used)
         prefix = prefixes.most_common(1)[0][0] if prefixes else DEFAULT_ID_PREFIX
-        taken = [int(number) for _, day, number in used if day == date]
-        return f"{prefix}-{date}-{max(taken, default=0) + 1:03d}"
+        return new_id(prefix, date, (int(number) for _, day, number in used if day == date))
 
     def retired_ids(self) -> list[str]:
         return retired_ids(self._read().text)  # comment lines: no need to parse the incidents
