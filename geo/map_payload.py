@@ -26,6 +26,11 @@ PRECISIONS = tuple(PRECISION_RADIUS_KM)
 DETAIL_LIMIT = 5000
 
 
+# Past this many incidents the uncertainty circles are a grey fog, not information: the map and
+# the snapshots both leave them out.
+CIRCLE_LIMIT = 5000
+
+
 @cache
 def map_style() -> dict:
     return read_data_file("map_style.yaml")

@@ -19,12 +19,11 @@ import pandas as pd
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from geo.map_payload import map_payload, map_style, script_json
+from geo.map_payload import CIRCLE_LIMIT, map_payload, map_style, script_json
 from geo.offline import make_offline, markercluster_uri, own_asset_uri, trim_map_assets
 from geo.schema import DATA_DIR, region
 
 # Drawing a faint uncertainty circle per incident is only worth it when they can be seen.
-CIRCLE_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -192,6 +191,7 @@ def build_map(frame: gpd.GeoDataFrame, view: MapView | None = None, *, drafts: g
         "timeline": view.timeline,
         "selected": view.selected_id,
         "precisionCircles": len(frame) <= CIRCLE_LIMIT,
+        "circleStyle": map_style()["precision_circle"],  # the snapshots draw from the same entry
         "syncUrl": view.sync_url,
         "fit": fit,
         "context": context_geojson(),

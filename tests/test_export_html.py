@@ -170,3 +170,19 @@ def test_coarsened_html_says_so_and_widens_every_circle(seed, tmp_path):
         wait_for_drawn_markers(browser_page, len(seed))
         open_popup(browser_page, browser_page.main_frame, seed["id"].iloc[0])
         assert "position rounded to a 10 km grid" in browser_page.inner_text(".leaflet-popup-content")
+
+
+def test_circles_on_the_map_take_their_look_from_map_style(seed, tmp_path, monkeypatch):
+    import geo.mapping
+    from geo.map_payload import map_style
+
+    require_browser()
+    edited = {**map_style(), "precision_circle": {"opacity": 0.3, "fill_opacity": 0.2, "dash": "2 6"}}
+    monkeypatch.setattr(geo.mapping, "map_style", lambda: edited)  # as if map_style.yaml were edited
+    path = export(seed, "html", tmp_path / "map.html", basemap="offline")
+    with chromium_page() as page:
+        page.goto(path.as_uri())
+        wait_for_drawn_markers(page, len(seed))
+        look = page.evaluate("""() => { const c = window.incidentLayer.circles.find(Boolean).options;
+                                        return {opacity: c.opacity, fill_opacity: c.fillOpacity, dash: c.dashArray}; }""")
+    assert look == edited["precision_circle"]

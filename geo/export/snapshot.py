@@ -41,11 +41,11 @@ from geo.export.coarsen import max_shift_km  # noqa: E402
 from geo.export.options import ExportOptions, ProgressReporter  # noqa: E402
 from geo.export.style import circle_radius_km, circle_style, colour_of, marker_of, rc_params  # noqa: E402
 from geo.filters import describe  # noqa: E402
+from geo.map_payload import CIRCLE_LIMIT  # noqa: E402
 
 PAGE_INCHES = {"slide": (40 / 3, 7.5), "a4": (297 / 25.4, 210 / 25.4)}  # 16:9 at 13.33 in; A4 landscape
 MAP_BOX = (0.02, 0.11, 0.70, 0.70)  # left, bottom, width, height as fractions of the page
 SIDEBAR_X = 0.745
-CIRCLE_LIMIT = 5000  # as the dashboard: past this many, circles are a grey fog, not information
 MAX_SOURCES = 12
 STAR_SCALE = 1.8
 

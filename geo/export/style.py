@@ -38,7 +38,8 @@ def circle_radius_km(precision: str | None) -> float:
 
 
 def circle_style() -> dict:
-    return {"fill_opacity": 0.08, "opacity": 0.5, **map_style().get("precision_circle", {})}
+    """The uncertainty circles' look, from map_style.yaml as the dashboard draws them."""
+    return map_style()["precision_circle"]
 
 
 @cache

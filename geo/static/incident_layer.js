@@ -365,9 +365,10 @@
       if (t > this.maxDate) this.maxDate = t;
       var radius = payload.radius_m[data.code("precision", i)];
       if (radius && options.precisionCircles) {
+        var look = options.circleStyle || {};
         this.circles[i] = L.circle([payload.lat[i], payload.lon[i]], {
-          renderer: this.renderer, radius: radius, color: side.colour, weight: 1, opacity: 0.5,
-          dashArray: "4 4", fillOpacity: 0.08, interactive: false
+          renderer: this.renderer, radius: radius, color: side.colour, weight: 1, opacity: look.opacity,
+          dashArray: look.dash, fillOpacity: look.fill_opacity, interactive: false
         });
         this.precisionLayer.addLayer(this.circles[i]);
       }
