@@ -165,6 +165,11 @@ class Gazetteer:
     def get(self, place_id: str) -> Place | None:
         return self.places.get(place_id)
 
+    def skeleton_matches(self, key: str, min_length: int = 3) -> tuple[str, ...]:
+        """Place ids whose English name has the consonant skeleton of ``key`` (at least ``min_length`` long)."""
+        skeleton = latin_skeleton(key)
+        return tuple(self._skeletons.get(skeleton, ())) if len(skeleton) >= min_length else ()
+
     def key_matches(self, words: list[str]) -> list[tuple[str, str]]:
         """Place ids whose keys equal those of normalised ``words``, as (id, how); no fuzzy step.
 
@@ -224,7 +229,7 @@ class Gazetteer:
                 for key in word_keys(form):
                     if is_arabic(key):
                         continue
-                    for place_id in self._skeletons.get(latin_skeleton(key), ()):
+                    for place_id in self.skeleton_matches(key):
                         scored.setdefault(place_id, Match(self.places[place_id], _SCORES["skeleton"],
                                                           "normalised", self.places[place_id].name_en))
         if not scored and fuzzy:

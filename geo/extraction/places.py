@@ -18,7 +18,7 @@ from geo.distance import distance_km
 from geo.extraction.cues import area_set, phrase_set, place_words
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
-from geo.textnorm import EN_ARTICLES, is_arabic, latin_skeleton, normalise, word_keys
+from geo.textnorm import EN_ARTICLES, is_arabic, normalise, word_keys
 
 MAX_WORDS = 6
 ADMIN_FEATURES = frozenset({"governorate", "district", "subdistrict", "river"})
@@ -65,8 +65,8 @@ def _has(name: str, tokens: Sequence[Token], start: int, end: int) -> bool:
     return phrase_set(name).any_in(tokens, start, end)
 
 
-def _match_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: int,
-                  skeleton: bool = True) -> list[tuple[str, str]]:
+def _match_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: int) -> list[tuple[str, str]]:
+    """Places a phrase spells, with or without its generic words ("منطقة", "village")."""
     words = [token.norm for token in tokens[start:start + length]]
     generic = phrase_set("generic")
     found = gaz.key_matches(words)
@@ -75,15 +75,19 @@ def _match_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: i
                 if not generic.match_at(tokens, start + offset)]
         if kept and len(kept) < len(words) and not generic.match_at(tokens, start + len(words) - 1):
             found = gaz.key_matches(kept)
-    latin = not is_arabic(" ".join(words))
-    if not found and latin and skeleton:
-        for key in word_keys([w for w in words if w != "the"]):
-            skeleton = latin_skeleton(key)
-            if len(skeleton) >= 4:
-                found = [(place_id, "normalised") for place_id in gaz._skeletons.get(skeleton, ())]
-                if found:
-                    break
     return found
+
+
+def _skeleton_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: int) -> list[tuple[str, str]]:
+    """Places whose English consonant skeleton a Latin phrase has (a last resort: "Mayadeen")."""
+    words = [token.norm for token in tokens[start:start + length]]
+    if is_arabic(" ".join(words)):
+        return []
+    for key in word_keys([word for word in words if word != "the"]):
+        found = [(place_id, "normalised") for place_id in gaz.skeleton_matches(key, min_length=4)]
+        if found:
+            return found
+    return []
 
 
 def spot_places(sentence: Sentence, gaz: Gazetteer) -> list[PlaceMention]:
@@ -109,16 +113,20 @@ def spot_places(sentence: Sentence, gaz: Gazetteer) -> list[PlaceMention]:
         hit = None
         # spellings first, consonant skeletons only when no phrase here matches otherwise
         # ("Ma'adan desert" is Ma'adan in the desert, not the skeleton of "Mayadin desert")
-        for skeleton in (False, True):
-            for length in range(min(MAX_WORDS, len(tokens) - index), 0, -1):
-                if any(tokens[index + k].is_punct for k in range(length)):
-                    continue
-                found = _match_phrase(gaz, tokens, index, length, skeleton)
+        lengths = [length for length in range(min(MAX_WORDS, len(tokens) - index), 0, -1)
+                   if not any(tokens[index + k].is_punct for k in range(length))]
+        spelled: dict[int, list[tuple[str, str]]] = {}
+        for length in lengths:
+            spelled[length] = found = _match_phrase(gaz, tokens, index, length)
+            if found and _acceptable(tokens, index, length, found, gaz):
+                hit = (length, found)
+                break
+        if hit is None and not is_arabic(token.norm):
+            for length in lengths:  # each phrase's spelling look-up is kept from the first pass
+                found = spelled[length] or _skeleton_phrase(gaz, tokens, index, length)
                 if found and _acceptable(tokens, index, length, found, gaz):
                     hit = (length, found)
                     break
-            if hit or is_arabic(token.norm):
-                break
         if hit is None:
             index += 1
             continue
