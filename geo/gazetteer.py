@@ -279,6 +279,11 @@ def _rank(place: Place) -> int:
 
 def read_places(path: str | Path, source: str = "curated") -> list[Place]:
     """Read the places of one gazetteer YAML file (``places:`` list), checking each entry."""
+    return places_from(read_gazetteer_file(path), path, source)
+
+
+def read_gazetteer_file(path: str | Path) -> dict:
+    """A gazetteer file's top-level mapping (``places:`` and, in imports, ``variants:``), or {} when empty."""
     from geo.yamlread import read_yaml
 
     path = Path(path)
@@ -294,10 +299,15 @@ def read_places(path: str | Path, source: str = "curated") -> list[Place]:
     if errors:
         raise GazetteerError("\n".join(str(problem) for problem in errors))
     if data is None:
-        return []
+        return {}
     if not isinstance(data, dict) or not isinstance(data.get("places"), list):
         raise GazetteerError(f"{path}: expected a mapping with a `places:` list at the top")
-    places = [place_from_dict(spec, str(path), index, source) for index, spec in enumerate(data["places"], 1)]
+    return data
+
+
+def places_from(data: dict, path: str | Path, source: str = "curated") -> list[Place]:
+    """The checked places of a gazetteer file's mapping (see `read_gazetteer_file`)."""
+    places = [place_from_dict(spec, str(path), index, source) for index, spec in enumerate(data.get("places", []), 1)]
     seen: set[str] = set()
     for place in places:
         if place.id in seen:

@@ -16,11 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from geo.distance import distance_km
 from geo.errors import GeoError
-from geo.gazetteer import Gazetteer, Place, read_places
+from geo.gazetteer import Gazetteer, Place, places_from, read_gazetteer_file
 from geo.schema import read_data_file
 from geo.textnorm import is_arabic, normalise
 
@@ -165,7 +163,7 @@ def import_geonames(dump: str | Path, curated: Gazetteer, existing: str | Path |
     added: dict[str, dict] = {}
     variants: dict[str, list[str]] = {}
     if existing and Path(existing).exists():
-        previous = yaml.safe_load(Path(existing).read_text(encoding="utf-8")) or {}
+        previous = read_gazetteer_file(existing)  # the project's reader: a hand-edited duplicate key is refused
         for entry in previous.get("places") or []:
             added[entry["id"]] = entry
         variants = {key: list(value) for key, value in (previous.get("variants") or {}).items()}
@@ -233,6 +231,6 @@ HEADER = """# Places imported from GeoNames (https://www.geonames.org, CC BY 4.0
 
 def load_import(path: str | Path) -> tuple[list[Place], dict[str, list[str]]]:
     """The places and extra variants of an import file."""
-    places = read_places(path, source="geonames")
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = read_gazetteer_file(path)  # parsed once, for places and variants alike
+    places = places_from(data, path, source="geonames")
     return places, {key: list(value) for key, value in (data.get("variants") or {}).items()}
