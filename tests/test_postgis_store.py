@@ -11,6 +11,7 @@ import pandas as pd
 import psycopg
 import pytest
 from geopandas.testing import assert_geodataframe_equal
+from psycopg import sql
 
 from bench.synthetic import SYRIA, generate
 from geo.cli import main
@@ -372,6 +373,25 @@ def test_bulk_load_keeps_the_indexes_and_they_serve_the_new_rows(store, sample):
     assert _index_oids(store) == before and set(pg_sql.INDEXES) < set(before)
     flt = IncidentFilter(text="hajin", sides=("SDF",))
     assert store.ids(flt) == apply_filter(records_to_frame(sample), flt).sort_values(["date", "id"])["id"].tolist()
+
+
+def test_a_time_window_is_found_through_the_first_day_index(filled):
+    flt = IncidentFilter(date_from=dt.date(2020, 2, 1), date_to=dt.date(2020, 2, 2))
+    where, params = filled._where(flt)
+    conn = filled._connection()
+    with conn.transaction():
+        conn.execute("SET LOCAL enable_seqscan = off")  # a small table would be scanned whatever the indexes
+        plan = "\n".join(row[0] for row in conn.execute(
+            sql.SQL("EXPLAIN SELECT id FROM incidents WHERE {}").format(where), params))
+    assert "incidents_first_day_idx" in plan
+
+
+def test_a_long_span_stored_later_widens_the_time_window(filled, sample):
+    long = dict(sample[0], id="edge-long-span-009", date="2016-03-01", date_end="2021-06-30")
+    filled.upsert([long])
+    flt = IncidentFilter(date_from=dt.date(2021, 6, 30), date_to=dt.date(2021, 7, 1))
+    assert "edge-long-span-009" in filled.ids(flt)
+    assert "edge-long-span-009" not in filled.ids(IncidentFilter(date_from=dt.date(2021, 7, 1)))
 
 
 def test_failed_bulk_load_keeps_the_indexes(store, sample):
