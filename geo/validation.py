@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import math
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from urllib.parse import urlparse
 
@@ -22,6 +23,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _FIELD_PARTS = re.compile(r"\[\d+\]|[^.\[\]]+")
+_EMPTY = (None, "", [])
+_TEXT_FIELDS = ("place", "gazetteer_id", "governorate", "district", "description", "notes", "last_edited_by")
 
 
 class _Checker:
@@ -76,6 +79,11 @@ def _parse_date(value: object) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+@lru_cache(maxsize=4096)  # an import's rows share few edit times
+def _iso_timestamp(text: str) -> str:
+    return dt.datetime.fromisoformat(text).isoformat()
 
 
 def _check_text(check: _Checker, key: str, value: object) -> str | None:
@@ -194,12 +202,15 @@ def _check_sources(check: _Checker, key: str, value: object) -> list[dict]:
             check.error(label, f"expected a mapping with publisher/url/quote, got {item!r}",
                         "write each source as `- publisher: ...` with its fields indented below")
             continue
-        unknown = [key for key in item if key not in order]
-        if unknown:
-            suggestion = _suggest(sorted(unknown)[0], order)
-            check.error(label, f"unknown keys {sorted(unknown)}",
+        if item.keys() <= order.keys():
+            source = dict.fromkeys(order)
+            source.update(item)
+        else:
+            unknown = sorted(key for key in item if key not in order)
+            suggestion = _suggest(unknown[0], order)
+            check.error(label, f"unknown keys {unknown}",
                         f"allowed: {', '.join(order)}" + (f"; {suggestion}" if suggestion else ""))
-        source = {name: item.get(name) for name in order}
+            source = {name: item.get(name) for name in order}
         if not source["publisher"]:
             check.error(f"{label}.publisher", "the publisher is missing", "name who published it")
         url = source["url"]
@@ -223,6 +234,10 @@ def _check_sources(check: _Checker, key: str, value: object) -> list[dict]:
 
 
 def _check_coordinates(check: _Checker, lat: object, lon: object) -> tuple[float | None, float | None]:
+    box = region()["bbox"]
+    if type(lat) is float and type(lon) is float and \
+            box["south"] <= lat <= box["north"] and box["west"] <= lon <= box["east"]:
+        return lat, lon  # the common case, settled by the last check below (NaN fails every comparison)
     values = {}
     for key, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
         if value is None:
@@ -236,7 +251,6 @@ def _check_coordinates(check: _Checker, lat: object, lon: object) -> tuple[float
             return None, None
         values[key] = float(value)
     lat_value, lon_value = values["lat"], values["lon"]
-    box = region()["bbox"]
 
     def inside(y: float, x: float) -> bool:
         return box["south"] <= y <= box["north"] and box["west"] <= x <= box["east"]
@@ -261,12 +275,11 @@ def validate_incident(raw: object, path: str, actors: ActorRegistry | None = Non
     spec = fields()
     if getattr(raw, "duplicate_keys", []):
         check.failed = True  # already reported by the reader, with both lines
-    unknown = [key for key in raw if key not in spec]
-    for key in unknown:
-        check.error(key, "unknown field", _suggest(key, spec) or "see the data format in README.md")
-    for name in required_fields():
-        if raw.get(name) in (None, "", []):
-            check.error(name, "required field is missing", f"add `{name}:` — {spec[name].doc}")
+    if not raw.keys() <= spec.keys():
+        for key in [key for key in raw if key not in spec]:
+            check.error(key, "unknown field", _suggest(key, spec) or "see the data format in README.md")
+    for name in [name for name in required_fields() if raw.get(name) in _EMPTY]:
+        check.error(name, "required field is missing", f"add `{name}:` — {spec[name].doc}")
 
     record: dict = {"line": getattr(raw, "line", None)}
     ident = raw.get("id")
@@ -321,12 +334,13 @@ def validate_incident(raw: object, path: str, actors: ActorRegistry | None = Non
         record[key] = _check_actor_list(check, key, raw.get(key))
 
     record["lat"], record["lon"] = _check_coordinates(check, raw.get("lat"), raw.get("lon"))
-    for key in ("place", "gazetteer_id", "governorate", "district", "description", "notes", "last_edited_by"):
-        record[key] = _check_text(check, key, raw.get(key))
+    for key in _TEXT_FIELDS:
+        value = raw.get(key)
+        record[key] = value if value is None or type(value) is str else _check_text(check, key, value)
     stamp = raw.get("last_edited_at")
     if stamp is not None:
         try:
-            stamp = dt.datetime.fromisoformat(str(stamp)).isoformat()
+            stamp = _iso_timestamp(str(stamp))
         except ValueError:
             check.error("last_edited_at", f"{stamp!r} is not a timestamp", "write ISO 8601, e.g. 2024-01-15T10:30:00+00:00")
     record["last_edited_at"] = stamp
