@@ -94,6 +94,7 @@ class _RowError(Exception):
 
 
 @cache
+@lru_cache(maxsize=4096)  # an export names few actors, each on many rows
 def resolve_actor(name: str) -> str | None:
     """The registry's canonical name for an ACLED actor name, or None when it is not there."""
     actors = registry()
@@ -136,7 +137,7 @@ def read_acled(path: str | Path, report: ImportReport, progress: bool = True) ->
 
 
 def _numbered_rows(reader: Iterator[list[str]], header: list[str]) -> Iterator[tuple[int, dict]]:
-    """Each non-blank row as {column: text} over COLUMNS ("" when absent), numbered as in a spreadsheet."""
+    """Each non-blank row as {column: stripped text} over COLUMNS ("" when absent), numbered as in a spreadsheet."""
     positions = [(column, header.index(column)) for column in COLUMNS if column in header]
     absent = dict.fromkeys((column for column in COLUMNS if column not in header), "")
     width = max(position for _, position in positions) + 1
@@ -145,7 +146,7 @@ def _numbered_rows(reader: Iterator[list[str]], header: list[str]) -> Iterator[t
             continue
         if len(row) < width:  # a row cut short: its missing cells read as empty
             row = row + [""] * (width - len(row))
-        cells = {column: row[position] for column, position in positions}
+        cells = {column: row[position].strip() for column, position in positions}
         if absent:
             cells.update(absent)
         yield number, cells
@@ -153,7 +154,7 @@ def _numbered_rows(reader: Iterator[list[str]], header: list[str]) -> Iterator[t
 
 def _import_row(row: dict, number: int, report: ImportReport, path: str) -> dict | None:
     try:
-        raw = acled_row_to_raw(row, report)
+        raw = _cells_to_raw(row, report)
     except _RowError as err:
         report.skip(RowProblem(number, err.column, str(row.get(err.column) or ""), err.reason))
         return None
@@ -167,7 +168,11 @@ def _import_row(row: dict, number: int, report: ImportReport, path: str) -> dict
 
 def acled_row_to_raw(row: dict, report: ImportReport | None = None) -> dict:
     """One ACLED row as an incident entry (the shape of incidents.yaml), before validation."""
-    value = {key: (row.get(key) or "").strip() for key in COLUMNS}
+    return _cells_to_raw({key: (row.get(key) or "").strip() for key in COLUMNS}, report)
+
+
+def _cells_to_raw(value: dict[str, str], report: ImportReport | None) -> dict:
+    """`acled_row_to_raw` for a row already read into stripped text over every column."""
     event_id = value["event_id_cnty"]
     if not event_id:
         raise _RowError("event_id_cnty", "empty event id — every ACLED row has one; is the row cut short?")
@@ -224,6 +229,8 @@ def _actor(name: str, column: str, notes: list[str], report: ImportReport | None
 
 
 def _assoc(names: str, column: str, notes: list[str], report: ImportReport | None) -> list[str]:
+    if not names:
+        return []
     found = (_actor(name, column, notes, report) for name in _split(names))
     return list(dict.fromkeys(name for name in found if name))
 
