@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -384,24 +385,27 @@ class PostgisStore:
             conn.execute("SET LOCAL gin_pending_list_limit = '64MB'")
             conn.execute(sql.SQL("CREATE TEMP TABLE incident_staging ON COMMIT DROP AS "
                                  "SELECT {} FROM incidents WITH NO DATA").format(_write_columns()))
-            pending: Future | None = None
+            pending: deque[Future] = deque()
             write = _copy_batch if _is_empty(conn) else _write_batch
             vocabulary = pg_search.VocabularyBatch()
             try:
                 for batch in _batches(records, batch_size):
                     batch = list({record["id"]: record for record in batch}.values())  # last one wins
                     rows, words = _rows_and_words(batch)
-                    new_words = vocabulary.new_words(words)
-                    if pending is not None:
-                        counts.add(pending.result())
-                    pending = writer.submit(write, conn, rows, new_words)
-                if pending is not None:
-                    counts.add(pending.result())
-                    pending = None
+                    pending.append(writer.submit(write, conn, rows, vocabulary.new_words(words)))
+                    if len(pending) > WRITES_AHEAD:
+                        counts.add(pending.popleft().result())
+                while pending:
+                    counts.add(pending.popleft().result())
             finally:
-                if pending is not None:  # an error while reading: let the writer finish before rolling back
-                    pending.exception()
+                for future in pending:  # an error while reading: let the writer finish before rolling back
+                    future.exception()
         return counts
+
+
+# Batches the reader may prepare ahead of the server: one merge of the word
+# index can hold up a batch for long, and the reader should not idle meanwhile.
+WRITES_AHEAD = 3
 
 
 def _schema_version(conn: psycopg.Connection) -> int | None:
