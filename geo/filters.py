@@ -66,11 +66,19 @@ def search_text(frame: pd.DataFrame) -> pd.Series:
 
 
 def incident_search_text(description: object, place: object, notes: object, sources: object) -> str:
-    """One incident's normalised search text (see `search_text`)."""
-    words = [_text(description), _text(place), _text(notes)]
+    """One incident's normalised search text (see `search_text`).
+
+    A source quote that repeats the description, place or notes (as ACLED's
+    imports do) is left out: a search term holds no space, so no match spans
+    two parts, and a repeated part can change no result while it doubles the
+    text to normalise, keep and search.
+    """
+    own = [_text(description), _text(place), _text(notes)]
+    words = own.copy()
     for source in sources if isinstance(sources, list) else ():
+        quote = _text(source.get("quote"))
         words.append(_text(source.get("publisher")))
-        words.append(_text(source.get("quote")))
+        words.append("" if quote in own else quote)
         words.append(_text(source.get("url")))
     return normalise(" ".join(words))
 

@@ -43,20 +43,24 @@ def text_words(text: str) -> dict[str, None]:
 
 def hashes_literal(words: Iterable[str]) -> str:
     """The hashes of the given words as an ``integer[]`` literal, for an incident's ``search_words``."""
-    return "{" + ",".join([_hash_text(word) for word in words]) + "}"
+    return "{" + ",".join(map(_HASH_TEXTS.__getitem__, words)) + "}"
 
 
-_hash_texts: dict[str, str] = {}
+class _HashTexts(dict):
+    """``str(word_hash(word))`` by word, remembered: most words of a bulk load recur.
+
+    A hit is a plain dict look-up, with no Python call per word; a miss
+    computes the hash (and forgets everything once too many are remembered).
+    """
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= MAX_REMEMBERED_WORDS:
+            self.clear()
+        found = self[word] = str(word_hash(word))
+        return found
 
 
-def _hash_text(word: str) -> str:
-    """``str(word_hash(word))``, remembered: most words of a bulk load recur."""
-    found = _hash_texts.get(word)
-    if found is None:
-        if len(_hash_texts) >= MAX_REMEMBERED_WORDS:
-            _hash_texts.clear()
-        found = _hash_texts[word] = str(word_hash(word))
-    return found
+_HASH_TEXTS = _HashTexts()
 
 
 class VocabularyBatch:

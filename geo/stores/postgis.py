@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 
 import geopandas as gpd
 import orjson
@@ -513,25 +514,16 @@ def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
 
 
 def _search_text(record: dict) -> str:
-    """The normalised search text of a record, by the very function the in-memory filter uses.
-
-    A source quote that repeats the description (as ACLED's imports do) is
-    dropped first: search terms hold no spaces, so no match can span two
-    parts and dropping a repeated part changes no result, while it halves the
-    text to normalise and to store.
-    """
-    description, place, notes = record.get("description"), record.get("place"), record.get("notes")
-    sources = record.get("sources") or []
-    seen = (description, place, notes)
-    if any(source.get("quote") in seen for source in sources):
-        sources = [{**source, "quote": None} if source.get("quote") in seen else source for source in sources]
-    return incident_search_text(description, place, notes, sources)
+    """The normalised search text of a record, by the very function the in-memory filter uses."""
+    return incident_search_text(record.get("description"), record.get("place"), record.get("notes"),
+                                record.get("sources"))
 
 
 _DATES = tuple(index for index, column in enumerate(pg_sql.DATA_COLUMNS) if column in ("date", "date_end"))
 _LISTS = tuple(index for index, column in enumerate(pg_sql.DATA_COLUMNS)
                if column in ("assoc_actor1", "assoc_actor2", "tags"))
 _SOURCES = pg_sql.DATA_COLUMNS.index("sources")
+_DATA_VALUES = itemgetter(*pg_sql.DATA_COLUMNS)
 
 
 def _rows_and_words(batch: list[dict]) -> tuple[list[tuple], set[str]]:
@@ -552,7 +544,10 @@ def _record_to_row(record: dict, text: str, words: Iterable[str]) -> tuple:
     server parses them faster than psycopg adapts the Python objects, which
     matters on a bulk load.
     """
-    values = [record.get(column) for column in pg_sql.DATA_COLUMNS]
+    try:
+        values = list(_DATA_VALUES(record))
+    except KeyError:  # a record put together by hand may leave out empty fields
+        values = [record.get(column) for column in pg_sql.DATA_COLUMNS]
     for index in _DATES:
         if values[index] is not None:
             values[index] = str(values[index])[:10]
