@@ -596,3 +596,16 @@ def test_next_id_follows_the_days_serials_and_checks_the_date(store):
     assert store.next_id("2030-01-01") == "dez-2030-01-01-001"
     with pytest.raises(StoreError, match="is not YYYY-MM-DD"):
         store.next_id("25/08/2022")
+
+
+def test_writing_an_incident_again_is_unchanged_however_its_words_are_listed(filled, sample):
+    record = sample[5]
+    conn = filled._connection()
+    # As an earlier version stored them: each word once, in another order.
+    conn.execute("UPDATE incidents SET search_words = ARRAY(SELECT DISTINCT unnest(search_words) ORDER BY 1 DESC) "
+                 "WHERE id = %s", (record["id"],))
+    version = filled.get(record["id"])[1]
+    counts = filled.upsert([record])
+    assert (counts.inserted, counts.updated, counts.unchanged) == (0, 0, 1)
+    assert filled.get(record["id"])[1] == version
+    assert filled.ids(IncidentFilter(text=record["place"].split()[0])).count(record["id"]) == 1

@@ -36,9 +36,9 @@ def word_hash(word: str) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
 
 
-def text_words(text: str) -> dict[str, None]:
-    """The distinct words of a normalised search text, in order: the same text always gives the same words."""
-    return dict.fromkeys(text.split())
+def text_words(text: str) -> list[str]:
+    """The words of a normalised search text, in order, repeats kept: the word index stores each once anyway."""
+    return text.split()
 
 
 def hashes_literal(words: Iterable[str]) -> str:

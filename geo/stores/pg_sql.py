@@ -25,6 +25,9 @@ DATA_COLUMNS: tuple[str, ...] = tuple(column for column in COLUMNS if column != 
 # database matches exactly what the in-memory filter matches, and the hashes of
 # its words that index it (see geo.stores.pg_search).
 WRITE_COLUMNS: tuple[str, ...] = (*DATA_COLUMNS, "search_text", "search_words")
+# What tells whether a write changes a stored incident: the words follow from
+# the text, so how they are listed (repeats, order) never counts as a change.
+COMPARED_COLUMNS: tuple[str, ...] = (*DATA_COLUMNS, "search_text")
 
 # The secondary indexes of ``incidents``, by name.
 INDEXES: dict[str, str] = {
@@ -165,7 +168,7 @@ def upsert_from_staging(staging: str) -> sql.Composable:
         "RETURNING (xmax = 0) AS inserted"
     ).format(
         cols=_ident_list(WRITE_COLUMNS), staging=sql.Identifier(staging), updates=updates,
-        old=_ident_list(WRITE_COLUMNS, "incidents"), new=_ident_list(WRITE_COLUMNS, "excluded"),
+        old=_ident_list(COMPARED_COLUMNS, "incidents"), new=_ident_list(COMPARED_COLUMNS, "excluded"),
         newer=sql.SQL(NEWER_IN_DATABASE.format(stored="incidents", incoming="excluded")),
     )
 
@@ -175,8 +178,8 @@ def kept_newer(staging: str) -> sql.Composable:
     return sql.SQL(
         "SELECT s.id FROM {staging} s JOIN incidents i USING (id) "
         "WHERE ({stored}) IS DISTINCT FROM ({incoming}) AND {newer} ORDER BY s.id"
-    ).format(staging=sql.Identifier(staging), stored=_ident_list(WRITE_COLUMNS, "i"),
-             incoming=_ident_list(WRITE_COLUMNS, "s"),
+    ).format(staging=sql.Identifier(staging), stored=_ident_list(COMPARED_COLUMNS, "i"),
+             incoming=_ident_list(COMPARED_COLUMNS, "s"),
              newer=sql.SQL(NEWER_IN_DATABASE.format(stored="i", incoming="s")))
 
 

@@ -329,7 +329,7 @@ class PostgisStore:
         row = _record_to_row(clean, text, words)
         conn = self._connection()
         with self._errors(f"saving incident {ident}"), conn.transaction():
-            pg_search.write_vocabulary(conn, [(word, pg_search.word_hash(word)) for word in words])
+            pg_search.write_vocabulary(conn, [(word, pg_search.word_hash(word)) for word in dict.fromkeys(words)])
             if base_version is None:
                 if conn.execute("SELECT 1 FROM deleted_incidents WHERE id = %s", (ident,)).fetchone():
                     raise ConflictError(f"incident {ident}: this id belonged to a deleted incident and is "
