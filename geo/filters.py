@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.textnorm import normalise
+from geo.textnorm import normalise, normalised_words
 
 ROLES = ("any", "acted", "targeted")
 
@@ -66,7 +66,17 @@ def search_text(frame: pd.DataFrame) -> pd.Series:
 
 
 def incident_search_text(description: object, place: object, notes: object, sources: object) -> str:
-    """One incident's normalised search text (see `search_text`).
+    """One incident's normalised search text (see `search_text`)."""
+    return normalise(_searched_parts(description, place, notes, sources))
+
+
+def incident_search_words(description: object, place: object, notes: object, sources: object) -> list[str]:
+    """The words of `incident_search_text`, in order: joined with spaces, they are that text."""
+    return normalised_words(_searched_parts(description, place, notes, sources))
+
+
+def _searched_parts(description: object, place: object, notes: object, sources: object) -> str:
+    """The text an incident is searched by, before normalising.
 
     A source quote that repeats the description, place or notes (as ACLED's
     imports do) is left out: a search term holds no space, so no match spans
@@ -80,7 +90,7 @@ def incident_search_text(description: object, place: object, notes: object, sour
         words.append(_text(source.get("publisher")))
         words.append("" if quote in own else quote)
         words.append(_text(source.get("url")))
-    return normalise(" ".join(words))
+    return " ".join(words)
 
 
 def _text(value: object) -> str:

@@ -48,6 +48,13 @@ def normalise(text: str) -> str:
     return _normalise_unicode(text)
 
 
+def normalised_words(text: str) -> list[str]:
+    """``normalise(text).split()``, without joining and splitting again for ASCII text."""
+    if text.isascii():
+        return text.translate(_ASCII_FOLD).lower().split()
+    return _normalise_unicode(text).split()
+
+
 def _normalise_ascii(text: str) -> str:
     """`normalise` for ASCII text, about ten times faster (a bulk import's search text is mostly ASCII).
 

@@ -12,6 +12,7 @@ from geo.textnorm import (
     latin_skeleton,
     name_keys,
     normalise,
+    normalised_words,
     query_forms,
     strip_arabic_prefixes,
 )
@@ -74,6 +75,8 @@ def test_ascii_fast_path_equals_the_unicode_path(text):
     if text.isascii():
         assert _normalise_ascii(text) == _normalise_unicode(text)
     assert normalise(text) == _normalise_unicode(text)
+    assert normalised_words(text) == normalise(text).split()
+    assert " ".join(normalised_words(text)) == normalise(text)
 
 
 @pytest.mark.parametrize("text", ["", "  ", "Ma'adan", "Deir ez-Zor", "a`b", "\t\x0b\x0c\r\n", "AbC--dE__f/g.h",

@@ -30,7 +30,7 @@ import psycopg
 from psycopg import sql
 
 from geo.errors import ConflictError, Problem, RecordError, StoreError
-from geo.filters import IncidentFilter, incident_search_text
+from geo.filters import IncidentFilter, incident_search_words
 from geo.frame import columns_to_frame
 from geo.gctools import gc_paused, gc_relaxed
 from geo.rawrecord import dump_incident, record_to_raw
@@ -324,9 +324,8 @@ class PostgisStore:
         if clean is None:
             raise RecordError([problem for problem in problems if problem.severity == "error"])
         ident = clean["id"]
-        text = _search_text(clean)
-        words = pg_search.text_words(text)
-        row = _record_to_row(clean, text, words)
+        words = _search_words(clean)
+        row = _record_to_row(clean, " ".join(words), words)
         conn = self._connection()
         with self._errors(f"saving incident {ident}"), conn.transaction():
             pg_search.write_vocabulary(conn, [(word, pg_search.word_hash(word)) for word in dict.fromkeys(words)])
@@ -513,10 +512,10 @@ def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-def _search_text(record: dict) -> str:
-    """The normalised search text of a record, by the very function the in-memory filter uses."""
-    return incident_search_text(record.get("description"), record.get("place"), record.get("notes"),
-                                record.get("sources"))
+def _search_words(record: dict) -> list[str]:
+    """The words of a record's normalised search text, by the very function the in-memory filter uses."""
+    return incident_search_words(record.get("description"), record.get("place"), record.get("notes"),
+                                 record.get("sources"))
 
 
 _DATES = tuple(index for index, column in enumerate(pg_sql.DATA_COLUMNS) if column in ("date", "date_end"))
@@ -530,10 +529,9 @@ def _rows_and_words(batch: list[dict]) -> tuple[list[tuple], set[str]]:
     """The rows to write for a batch of records, and every search word they hold."""
     rows, words = [], set()
     for record in batch:
-        text = _search_text(record)
-        found = pg_search.text_words(text)
+        found = _search_words(record)
         words.update(found)
-        rows.append(_record_to_row(record, text, found))
+        rows.append(_record_to_row(record, " ".join(found), found))
     return rows, words
 
 
