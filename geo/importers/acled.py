@@ -168,11 +168,16 @@ def _import_row(row: dict, number: int, report: ImportReport, path: str) -> dict
 
 def acled_row_to_raw(row: dict, report: ImportReport | None = None) -> dict:
     """One ACLED row as an incident entry (the shape of incidents.yaml), before validation."""
-    return _cells_to_raw({key: (row.get(key) or "").strip() for key in COLUMNS}, report)
+    raw = _cells_to_raw({key: (row.get(key) or "").strip() for key in COLUMNS}, report)
+    return {key: item for key, item in raw.items() if item not in (None, [])}
 
 
 def _cells_to_raw(value: dict[str, str], report: ImportReport | None) -> dict:
-    """`acled_row_to_raw` for a row already read into stripped text over every column."""
+    """`acled_row_to_raw` for a row already read into stripped text over every column.
+
+    Fields the row leaves empty stay in the entry as None or [], which
+    validation reads exactly as absent ones (no field given here has a default).
+    """
     event_id = value["event_id_cnty"]
     if not event_id:
         raise _RowError("event_id_cnty", "empty event id — every ACLED row has one; is the row cut short?")
@@ -213,7 +218,7 @@ def _cells_to_raw(value: dict[str, str], report: ImportReport | None) -> dict:
         "last_edited_by": EDITOR,
         "last_edited_at": _timestamp(value["timestamp"]),
     }
-    return {key: item for key, item in raw.items() if item not in (None, [])}
+    return raw
 
 
 def _actor(name: str, column: str, notes: list[str], report: ImportReport | None) -> str | None:
