@@ -86,6 +86,22 @@ def write_vocabulary(conn: psycopg.Connection, words: list[tuple[str, int]]) -> 
                      (array_literal(word for word, _ in words), "{" + ",".join(str(code) for _, code in words) + "}"))
 
 
+def copy_vocabulary(conn: psycopg.Connection, words: list[tuple[str, int]]) -> bool:
+    """Add new (word, hash) pairs to ``search_vocab`` by COPY; False, with nothing added, if one was there.
+
+    COPY skips the conflict check of `write_vocabulary`, which cost the server
+    a third more per word; callers fall back to it when this returns False.
+    """
+    try:
+        with conn.transaction(), conn.cursor() as cursor, \
+                cursor.copy("COPY search_vocab (word, hash) FROM STDIN") as copy:
+            for pair in words:
+                copy.write_row(pair)
+    except psycopg.errors.UniqueViolation:
+        return False
+    return True
+
+
 def term_hashes(conn: psycopg.Connection, term: str) -> list[int] | None:
     """The hashes of the vocabulary words holding ``term``; None when LIKE alone should search.
 
