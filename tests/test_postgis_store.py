@@ -182,6 +182,9 @@ FILTERS = {
     "text-quote": IncidentFilter(text="quote '"),
     "text-inside-a-word": IncidentFilter(text="ajin"),
     "text-two-letters": IncidentFilter(text="ha"),
+    "text-digits": IncidentFilter(text="100"),
+    "text-digits-inside-a-word": IncidentFilter(text="001"),
+    "text-letters-and-digits": IncidentFilter(text="-001 ISIS"),
     "text-absent": IncidentFilter(text="zzyzx"),
     "bbox": IncidentFilter(bbox=(38.0, 34.0, 40.5, 35.5)),
     "polygon": IncidentFilter(area_wkt="POLYGON((39 33, 42 33, 42 36, 39 33))"),
@@ -609,3 +612,10 @@ def test_writing_an_incident_again_is_unchanged_however_its_words_are_listed(fil
     assert (counts.inserted, counts.updated, counts.unchanged) == (0, 0, 1)
     assert filled.get(record["id"])[1] == version
     assert filled.ids(IncidentFilter(text=record["place"].split()[0])).count(record["id"]) == 1
+
+
+@pytest.mark.parametrize("text", ["100", "001", "12"])
+def test_a_search_for_digits_finds_them_inside_words_too(filled, sample, text):
+    expected = sorted(apply_filter(fill_admin_areas(records_to_frame(sample)), IncidentFilter(text=text))["id"])
+    assert expected  # the sample holds these digits, in numbers and inside ids and words
+    assert sorted(filled.ids(IncidentFilter(text=text))) == expected

@@ -11,6 +11,12 @@ hashes, and rechecks ``search_text LIKE`` so that a hash collision can never
 add a match. An integer GIN index costs a bulk load a quarter of what a
 trigram index over every incident's whole text costs, and the trigrams now
 cover each word once, not once per incident.
+
+Words made only of digits (years, counts, the numbers in an event id's notes)
+are left out of both: they made up half the new words of a bulk load, and a
+term that holds a letter can never be inside one of them, so the index still
+finds every match for such a term. A term made only of digits may be inside
+any word, so it is searched by LIKE alone (see `term_hashes`).
 """
 
 from __future__ import annotations
@@ -36,9 +42,9 @@ def word_hash(word: str) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
 
 
-def text_words(text: str) -> list[str]:
-    """The words of a normalised search text, in order, repeats kept: the word index stores each once anyway."""
-    return text.split()
+def indexed_words(words: list[str]) -> list[str]:
+    """The words of a search text the index keeps, in order, repeats kept (the GIN index stores each once)."""
+    return [word for word in words if not word.isdigit()]
 
 
 def hashes_literal(words: Iterable[str]) -> str:
@@ -86,29 +92,39 @@ def write_vocabulary(conn: psycopg.Connection, words: list[tuple[str, int]]) -> 
                      (array_literal(word for word, _ in words), "{" + ",".join(str(code) for _, code in words) + "}"))
 
 
-def copy_vocabulary(conn: psycopg.Connection, words: list[tuple[str, int]]) -> bool:
-    """Add new (word, hash) pairs to ``search_vocab`` by COPY; False, with nothing added, if one was there.
+def copy_vocabulary(conn: psycopg.Connection, data: bytes) -> bool:
+    """COPY new words (``word<TAB>hash`` rows) into ``search_vocab``; False, with nothing added, if one was there.
 
-    COPY skips the conflict check of `write_vocabulary`, which cost the server
-    a third more per word; callers fall back to it when this returns False.
+    COPY skips the conflict check of `merge_vocabulary`, which costs the
+    server a third more per word; callers fall back to it on False.
     """
     try:
         with conn.transaction(), conn.cursor() as cursor, \
                 cursor.copy("COPY search_vocab (word, hash) FROM STDIN") as copy:
-            for pair in words:
-                copy.write_row(pair)
+            copy.write(data)
     except psycopg.errors.UniqueViolation:
         return False
     return True
 
 
+def merge_vocabulary(conn: psycopg.Connection, data: bytes) -> None:
+    """Add words (``word<TAB>hash`` rows) to ``search_vocab`` through a staging table; words there are left alone."""
+    with conn.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS search_vocab_staging (LIKE search_vocab) ON COMMIT DROP")
+        with cursor.copy("COPY search_vocab_staging (word, hash) FROM STDIN") as copy:
+            copy.write(data)
+        cursor.execute("INSERT INTO search_vocab SELECT * FROM search_vocab_staging ON CONFLICT (word) DO NOTHING")
+        cursor.execute("TRUNCATE search_vocab_staging")
+
+
 def term_hashes(conn: psycopg.Connection, term: str) -> list[int] | None:
     """The hashes of the vocabulary words holding ``term``; None when LIKE alone should search.
 
-    Terms under three characters have no trigram to look up, and a term held
+    Terms under three characters have no trigram to look up, a term made
+    only of digits may be inside a word the index leaves out, and a term held
     by very many words is cheaper to scan for than to probe for.
     """
-    if len(term) < 3:
+    if len(term) < 3 or term.isdigit():
         return None
     rows = conn.execute("SELECT DISTINCT hash FROM (SELECT hash FROM search_vocab WHERE word LIKE %s LIMIT %s) w",
                         (like_pattern(term), MAX_TERM_WORDS + 1)).fetchall()
