@@ -221,13 +221,14 @@ def like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-def where_clause(flt: IncidentFilter | None,
-                 term_words: Mapping[str, list[int] | None] | None = None) -> tuple[sql.Composable, list]:
+def where_clause(flt: IncidentFilter | None, term_words: Mapping[str, list[int] | None] | None = None,
+                 longest_span: int | None = None) -> tuple[sql.Composable, list]:
     """The WHERE clause and its parameters for a filter, with the semantics of geo.filters.mask.
 
     ``term_words`` gives, per search term, the word hashes that hold it (see
     geo.stores.pg_search.term_hashes), so the word index can find the
-    candidates; a term without them is matched by LIKE alone.
+    candidates; a term without them is matched by LIKE alone. ``longest_span``
+    is the longest ``date_end - date`` stored, in days (see `time_window`).
 
     Governorate and district are pushed down loosely (an incident without one may
     still get it filled from the gazetteer at load time); the store filters them
@@ -244,7 +245,8 @@ def where_clause(flt: IncidentFilter | None,
     if flt.date_from is not None and flt.date_to is not None and flt.date_from > flt.date_to:
         add("FALSE")  # an empty span matches nothing; daterange() would raise instead
     elif flt.date_from is not None or flt.date_to is not None:
-        time_window(add, _date(flt.date_from), _date(flt.date_to))
+        time_window(add, _date(flt.date_from), _date(flt.date_to), flt.bbox is not None or bool(flt.area_wkt),
+                    longest_span)
     if flt.actors:
         _role(add, flt.role, "actor1 = ANY(%s) OR assoc_actor1 && %s", "actor2 = ANY(%s) OR assoc_actor2 && %s",
               list(flt.actors))
@@ -280,20 +282,31 @@ def where_clause(flt: IncidentFilter | None,
     return sql.SQL(" AND ").join(sql.SQL("({})").format(part) for part in parts), params
 
 
-def time_window(add, start: dt.date | None, end: dt.date | None) -> None:
+LONGEST_SPAN = "SELECT COALESCE(max(date_end - date), 0) FROM incidents WHERE date_end IS NOT NULL"
+
+
+def time_window(add, start: dt.date | None, end: dt.date | None, with_area: bool, longest_span: int | None) -> None:
     """Overlap of [date, date_end] with the wanted span (an open end is unbounded), in index-friendly terms.
 
-    The overlap alone is exact; the bounds on ``date`` only let the first-day
-    b-tree find the candidates: an incident overlapping the span starts no
-    later than its end, and no earlier than its start minus the longest span
-    stored (read from the partial span index, so one probe).
+    An incident overlapping the span starts no later than its end, and no
+    earlier than its start minus the longest span stored: bounds the
+    first-day b-tree can answer. Given as a number (``longest_span`` days,
+    read with `LONGEST_SPAN` from the partial span index), the planner can
+    tell how many rows they hold; else a sub-query reads it. With a map area
+    the overlap is written on ``period`` too, which the (geom, period) GiST
+    takes with the area; without one, on the columns, so that GiST (led by
+    geom, slow for time alone) is not used for it.
     """
-    add("period && daterange(%s::date, %s::date, '[]')", start, end)
+    if with_area:
+        add("period && daterange(%s::date, %s::date, '[]')", start, end)
     if end is not None:
         add("date <= %s::date", end)
     if start is not None:
-        add("date >= %s::date - (SELECT COALESCE(max(date_end - date), 0) FROM incidents "
-            "WHERE date_end IS NOT NULL)", start)
+        add("COALESCE(date_end, date) >= %s::date", start)
+        if longest_span is None or longest_span >= (start - dt.date.min).days:
+            add(f"date >= %s::date - ({LONGEST_SPAN})", start)
+        else:
+            add("date >= %s::date", start - dt.timedelta(days=longest_span))
 
 
 def search_terms(flt: IncidentFilter | None) -> list[str]:

@@ -205,7 +205,9 @@ class PostgisStore:
     def _where(self, flt: IncidentFilter | None) -> tuple[sql.Composable, list]:
         """The WHERE clause for a filter, with the word index's candidates for each search term."""
         conn = self._connection()
-        return pg_sql.where_clause(flt, {term: pg_search.term_hashes(conn, term) for term in pg_sql.search_terms(flt)})
+        longest_span = conn.execute(pg_sql.LONGEST_SPAN).fetchone()[0] if flt and flt.date_from else None
+        return pg_sql.where_clause(flt, {term: pg_search.term_hashes(conn, term) for term in pg_sql.search_terms(flt)},
+                                   longest_span)
 
     def ids(self, flt: IncidentFilter | None = None) -> list[str]:
         """The ids of the matching incidents, ordered by date then id (cheap: no frame is built)."""
