@@ -11,8 +11,8 @@ import datetime as dt
 import difflib
 import math
 import re
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from geo.actors import ActorRegistry, registry
