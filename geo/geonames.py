@@ -19,6 +19,7 @@ from pathlib import Path
 from geo.distance import distance_km
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer, Place, places_from, read_gazetteer_file
+from geo.progress import progress_bar
 from geo.schema import read_data_file
 from geo.textnorm import is_arabic, normalise
 
@@ -84,16 +85,13 @@ def parse_line(line: str, path: str, number: int) -> GeoNamesRow:
 
 def read_rows(path: str | Path, progress: bool = True) -> Iterator[GeoNamesRow | GeoError]:
     """Stream the rows of a dump, yielding a `GeoError` in place of each malformed line."""
-    from tqdm import tqdm
-
     path = Path(path)
     try:
         size = path.stat().st_size
         handle = open(path, encoding="utf-8")
     except FileNotFoundError as err:
         raise GeoError(f"{path}: no such file — give the path of a GeoNames dump such as SY.txt") from err
-    with handle, tqdm(total=size, unit="B", unit_scale=True, desc=path.name, disable=not progress,
-                      leave=False) as bar:
+    with handle, progress_bar(total=size, desc=path.name, byte_counts=True, shown=progress, leave=False) as bar:
         try:
             for number, line in enumerate(handle, 1):
                 bar.update(len(line.encode("utf-8")))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from geo.cli import add_command
 from geo.errors import GeoError, RecordError
+from geo.progress import add_quiet_option, progress_bar
 from geo.rawrecord import record_to_raw, write_incidents
 from geo.records import parse_incidents
 from geo.roundtrip import RETIRED_HEADER, retired_ids, retired_line
@@ -41,7 +42,7 @@ def register(subparsers) -> None:
         add_db_argument(command)
     for command in (push, pull):
         command.add_argument("--file", default=DEFAULT_FILE, help="incident file (default: incidents.yaml)")
-        command.add_argument("--no-progress", action="store_true", help="no progress bar")
+        add_quiet_option(command)
 
 
 def add_db_argument(parser) -> None:
@@ -108,7 +109,5 @@ def _pull(args) -> int:
 
 
 def _progress(items: Iterable[dict], total: int, desc: str, args) -> Iterable[dict]:
-    """The items, counted on a progress bar on stderr unless --no-progress."""
-    from tqdm import tqdm
-
-    return tqdm(items, total=total, desc=desc, unit=" incidents", disable=args.no_progress, mininterval=0.5)
+    """The items, counted on a progress bar on stderr unless --quiet."""
+    return progress_bar(items, total=total, desc=desc, unit=" incidents", shown=not args.quiet)

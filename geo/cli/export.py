@@ -8,6 +8,7 @@ from geo.cli import add_command
 from geo.cli.filter_args import add_filter_arguments, filter_from_args
 from geo.export import FORMATS, export
 from geo.export.options import BASEMAPS, LAYOUTS, STEPS, WINDOWS
+from geo.progress import add_quiet_option, progress_bar
 from geo.records import read_incidents
 
 EXAMPLES = """\
@@ -35,7 +36,7 @@ def register(subparsers) -> None:
     parser.add_argument("--step", choices=STEPS, default="auto", help="gif/mp4: one frame per day, week or month")
     parser.add_argument("--window", choices=WINDOWS, default="moving",
                         help="gif/mp4: each step's incidents (moving) or all so far (cumulative)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_quiet_option(parser)
     add_filter_arguments(parser)
 
 
@@ -64,9 +65,7 @@ class _progress_bar:  # noqa: N801 - used as a context manager, reads like one
 
     def update(self, done: int, total: int) -> None:
         if self.bar is None:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit="item", file=sys.stderr, leave=False)
+            self.bar = progress_bar(total=total, unit="item", leave=False)
         self.bar.update(done - self.bar.n)
 
     def __exit__(self, *exc) -> None:

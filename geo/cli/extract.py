@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from geo.cli import add_command
+from geo.progress import add_quiet_option, progress_bar
 
 
 def register(subparsers) -> None:
@@ -21,14 +22,13 @@ def register(subparsers) -> None:
     parser.add_argument("--source-url", help="link recorded in each draft's source")
     parser.add_argument("--publisher", help="publisher recorded in each draft's source")
     parser.add_argument("-o", "--output", help="YAML file to write (default: print to standard output)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar for folders")
+    add_quiet_option(parser)
 
 
 def _extract(args) -> int:
     import datetime as dt
 
     import yaml
-    from tqdm import tqdm
 
     from geo.errors import GeoError
     from geo.extraction import ArticleError, article_files, extract_article, read_article
@@ -48,7 +48,7 @@ def _extract(args) -> int:
         paths = [args.article]
     drafts: list[dict] = []
     failed: list[str] = []
-    progress = tqdm(paths, unit="article", disable=args.quiet or len(paths) < 2, file=sys.stderr)
+    progress = progress_bar(paths, unit="article", shown=not args.quiet and len(paths) > 1)
     for path in progress:
         try:
             article = read_article(path)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from geo.cli import add_command
+from geo.progress import add_quiet_option
 
 
 def register(subparsers) -> None:
@@ -29,7 +30,7 @@ def register(subparsers) -> None:
     imp.add_argument("file", help="GeoNames dump: 19 tab-separated columns, UTF-8 (e.g. SY.txt)")
     imp.add_argument("-o", "--output", default=None,
                      help="import file to write (default: geo/data/gazetteer_geonames.yaml)")
-    imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_quiet_option(imp)
 
 
 def _lookup(args) -> int:

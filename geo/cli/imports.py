@@ -11,6 +11,7 @@ from geo.cli import add_command
 from geo.cli.db import ENV_URL, add_db_argument, open_database
 from geo.errors import GeoError
 from geo.importers import ImportReport, RowProblem
+from geo.progress import add_quiet_option
 from geo.rawrecord import record_to_raw, write_incidents
 
 SHOWN_PROBLEMS = 20
@@ -39,7 +40,7 @@ def register(subparsers) -> None:
                              help="write a YAML incident file instead of the database (replaced atomically)")
         command.add_argument("--report", metavar="REPORT.csv",
                              help="write every row that could not be mapped, and the new actor names, as CSV")
-        command.add_argument("--no-progress", action="store_true", help="no progress bar")
+        add_quiet_option(command)
 
 
 def _reader(kind: str):
@@ -57,7 +58,7 @@ def _import(args) -> int:
         # Checked before anything is opened, so a mistyped command leaves an earlier --report intact.
         raise GeoError(f"nowhere to import into — give -o OUT.yaml, or --db URL (or set {ENV_URL})")
     report = ImportReport(source=args.file)
-    records = _reader(args.import_kind)(args.file, report, progress=not args.no_progress)
+    records = _reader(args.import_kind)(args.file, report, progress=not args.quiet)
     with _ReportWriter(args.report) as writer:
         report.on_problem = writer.problem
         if args.output:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.errors import GeoError, Problem
+from geo.progress import progress_bar
 from geo.validation import validate_incident
 
 MAX_KEPT_PROBLEMS = 1000  # beyond this only the count grows: memory stays bounded on a bad file
@@ -143,9 +144,7 @@ def imported_records(items: Iterable[tuple[int, object]], counter: CountingReade
                      progress: bool, report: ImportReport,
                      convert: Callable[[object, int], dict | None]) -> Iterator[dict]:
     """Convert numbered rows or features into records under one byte-progress bar, counting them in the report."""
-    from tqdm import tqdm
-
-    with tqdm(total=size, unit="B", unit_scale=True, desc=desc, disable=not progress, mininterval=0.5) as bar:
+    with progress_bar(total=size, desc=desc, byte_counts=True, shown=progress) as bar:
         for number, item in items:
             report.rows += 1
             record = convert(item, number)

@@ -35,6 +35,7 @@ from geo.errors import ConflictError, Problem, RecordError, StoreError
 from geo.filters import IncidentFilter, incident_search_words
 from geo.frame import columns_to_frame
 from geo.gctools import gc_paused, gc_relaxed
+from geo.progress import progress_bar
 from geo.rawrecord import dump_incident, record_to_raw
 from geo.records import fill_admin_areas
 from geo.saving import stamp
@@ -426,13 +427,11 @@ def _schema_version(conn: psycopg.Connection) -> int | None:
 
 def _fill_search_words(conn: psycopg.Connection, batch_size: int = 5000) -> None:
     """Index the search text of incidents written before the word index existed (schema 1 → 2)."""
-    from tqdm import tqdm
-
     vocabulary = pg_search.VocabularyBatch()
     total = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
-    # disable=None: a bar on a terminal, silence in logs and tests.
+    # A bar on a terminal, silence in logs and tests.
     with conn.cursor(name="geo_search_words") as cursor, \
-            tqdm(total=total, unit=" incidents", desc="indexing search words", disable=None) as bar:
+            progress_bar(total=total, unit=" incidents", desc="indexing search words", shown=None) as bar:
         cursor.execute("SELECT id, search_text FROM incidents")
         while rows := cursor.fetchmany(batch_size):
             bar.update(len(rows))
