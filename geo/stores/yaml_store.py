@@ -75,13 +75,13 @@ class YamlStore:
 
     def save(self, record: dict, base_version: str | None, editor: str) -> str:
         """Add the record (its id is new) or replace the incident with its id; returns the new version."""
-        snapshot = self._read()
-        if record.get("id") in Document(snapshot.text, str(self.path)).ids():
-            if base_version is None:
-                raise ConflictError(f"{self.path}: an incident with id {record['id']!r} already exists"
-                                    " — take a new id from next_id(), or edit that incident instead")
-            return self.update(record, base_version, editor)
-        return self.add(record, editor, base_version)
+        snapshot, document = self._parsed()
+        if record.get("id") not in document.ids():
+            return self._add(record, editor, base_version, snapshot, document)
+        if base_version is None:
+            raise ConflictError(f"{self.path}: an incident with id {record['id']!r} already exists"
+                                " — take a new id from next_id(), or edit that incident instead")
+        return self._edit(base_version, lambda document: document.replace(stamp(record, editor)), snapshot, document)
 
     def add(self, record: dict, editor: str, base_version: str | None = None) -> str:
         """Insert a new incident in date order; returns the new version.
@@ -89,13 +89,17 @@ class YamlStore:
         With ``base_version`` the add is refused when the file changed since;
         without it the incident is added to the file as it is now.
         """
+        return self._add(record, editor, base_version, *self._parsed())
+
+    def _add(self, record: dict, editor: str, base_version: str | None, snapshot: Snapshot,
+             document: Document) -> str:
         record = dict(record)
         if not record.get("id"):
-            record["id"] = self.next_id(str(record.get("date") or ""))
-        elif record["id"] in self.retired_ids():
+            record["id"] = self._next_id(str(record.get("date") or ""), snapshot.text)
+        elif record["id"] in retired_ids(snapshot.text):
             raise StoreError(f"{self.path}: incident {record['id']}: id: this id belonged to a deleted incident"
-                             f" and is never reused — use {self.next_id(str(record.get('date') or ''))}")
-        return self._edit(base_version, lambda document: document.add(stamp(record, editor)))
+                             f" and is never reused — use {self._next_id(str(record.get('date') or ''), snapshot.text)}")
+        return self._edit(base_version, lambda document: document.add(stamp(record, editor)), snapshot, document)
 
     def update(self, record: dict, base_version: str, editor: str) -> str:
         """Replace the incident with the record's id; returns the new version."""
@@ -121,7 +125,11 @@ class YamlStore:
     def next_id(self, date: str) -> str:
         """A new id for an incident on ``date`` (YYYY-MM-DD): ``PREFIX-YYYY-MM-DD-NNN``, never used before."""
         new_id("x", date, [])  # the date is checked before any file is read
-        used = self._used_ids()
+        return self._next_id(date, self._read().text)
+
+    def _next_id(self, date: str, text: str) -> str:
+        """`next_id` for the file's text as already read."""
+        used = self._used_ids(text)
         prefixes = Counter(prefix for prefix, _, _ in used)
         prefix = prefixes.most_common(1)[0][0] if prefixes else DEFAULT_ID_PREFIX
         return new_id(prefix, date, (int(number) for _, day, number in used if day == date))
@@ -129,19 +137,25 @@ class YamlStore:
     def retired_ids(self) -> list[str]:
         return retired_ids(self._read().text)  # comment lines: no need to parse the incidents
 
-    def _used_ids(self) -> set[tuple[str, str, str]]:
-        """Every id in the file, its retired list and its backups."""
-        used = {match.groups() for match in _ID.finditer(self._read().text)}
+    def _used_ids(self, text: str) -> set[tuple[str, str, str]]:
+        """Every id in the file's text, its retired list and its backups."""
+        used = {match.groups() for match in _ID.finditer(text)}
         for backup in backups_of(self.path):
             stat = backup.stat()
             used |= _ids_in_backup(str(backup), stat.st_mtime_ns, stat.st_size)
         return used
 
-    def _edit(self, base_version: str | None, change: Callable[[Document], None]) -> str:
+    def _parsed(self) -> tuple[Snapshot, Document]:
         snapshot = self._read()
+        return snapshot, Document(snapshot.text, str(self.path))
+
+    def _edit(self, base_version: str | None, change: Callable[[Document], None], snapshot: Snapshot | None = None,
+              document: Document | None = None) -> str:
+        """Apply a change to the file (as read and parsed by the caller, else now) and save it atomically."""
+        if snapshot is None or document is None:
+            snapshot, document = self._parsed()
         if base_version is not None and base_version != snapshot.version:
             raise conflict(self.path, self._texts.get(base_version), snapshot.text)
-        document = Document(snapshot.text, str(self.path))
         try:
             change(document)
         except KeyError as err:
