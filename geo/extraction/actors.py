@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from geo.actors import registry
-from geo.extraction.cues import PhraseSet, labelled_set, phrase_set
+from geo.extraction.cues import PhraseSet, labelled_set, phrase_set, word_set
 from geo.extraction.sentences import Token
 from geo.textnorm import is_arabic
 
@@ -182,12 +182,9 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
     return result
 
 
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his"})
-
-
 def _is_determiner(token: Token) -> bool:
     """An article or a possessive ("the", "Iran's", "the regime's")."""
-    return token.norm in _DETERMINERS or token.text.endswith(("'s", "’s"))
+    return token.norm in word_set("roles", "determiners") or token.text.endswith(("'s", "’s"))
 
 
 def _ends_cue(cues_set: PhraseSet, tokens: Sequence[Token], start: int, single: bool = False) -> bool:

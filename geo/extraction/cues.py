@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
+from pathlib import Path
 
+import yaml
+
+from geo.errors import GeoError
 from geo.extraction.sentences import Token
-from geo.schema import read_data_file
+from geo.schema import DATA_DIR, event_types, read_data_file
 from geo.textnorm import normalise
+
+CUES_FILE = DATA_DIR / "extraction_cues.yaml"
+
+
+class CueError(GeoError):
+    """The cue file names an event type, trigger kind or weapon the extractor cannot use."""
 
 
 class PhraseSet:
@@ -65,8 +75,77 @@ def _phrases(node: dict | list) -> list[str]:
 
 @cache
 def cues() -> dict:
-    """The raw cue data."""
-    return read_data_file("extraction_cues.yaml")
+    """The raw cue data of geo/data/extraction_cues.yaml, checked as `load_cues` does."""
+    return load_cues(CUES_FILE)
+
+
+def load_cues(path: str | Path) -> dict:
+    """Read a cue file and check its ``events`` section; a CueError lists every problem at once."""
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    problems = cue_problems(data)
+    if problems:
+        raise CueError("\n".join(f"{path}: {problem}" for problem in problems))
+    return data
+
+
+def cue_problems(data: dict) -> list[str]:
+    """What is wrong with the ``events`` section of cue data, as "key: problem — fix" lines."""
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, dict):
+        return ["events: missing — the section mapping trigger kinds to event types is required"]
+    problems = []
+    for kind, spec in (events.get("fixed") or {}).items():
+        problems += _pair_problems(f"events.fixed.{kind}", spec)
+    for name in ("clash", "on_civilians"):
+        problems += _pair_problems(f"events.{name}", events.get(name))
+    remote = events.get("remote") or {}
+    by_weapon = remote.get("by_weapon") or {}
+    problems += _taxonomy_problems("events.remote", remote.get("event_type"),
+                                   {f"events.remote.by_weapon.{weapon}": sub for weapon, sub in by_weapon.items()})
+    families = events.get("families") or {}
+    for kind in data.get("triggers") or {}:
+        if kind not in families:
+            problems.append(f"events.families: trigger kind {kind!r} has no family — add `{kind}: <family>`")
+    for family in events.get("no_victim") or []:
+        if family not in families.values():
+            problems.append(f"events.no_victim: {family!r} is not a family (one of "
+                            f"{', '.join(sorted(set(map(str, families.values()))))}) — use one of those")
+    for weapon in data.get("weapons") or {}:
+        if weapon not in by_weapon:
+            problems.append(f"events.remote.by_weapon: weapon family {weapon!r} has no sub-event type — "
+                            f"add `{weapon}: <sub-event type>`")
+    return problems
+
+
+def _pair_problems(key: str, spec: object) -> list[str]:
+    """Problems of an {event_type, sub_event_type} mapping."""
+    if not isinstance(spec, dict):
+        return [f"{key}: expected {{event_type: ..., sub_event_type: ...}}, got {spec!r}"]
+    return _taxonomy_problems(key, spec.get("event_type"), {f"{key}.sub_event_type": spec.get("sub_event_type")})
+
+
+def _taxonomy_problems(key: str, event_type: object, subs: dict[str, object]) -> list[str]:
+    """Problems of an event type and of its sub-event types (keyed by where each is given)."""
+    taxonomy = event_types()
+    fix = "use a name from geo/data/event_types.yaml"
+    if not isinstance(event_type, str) or event_type not in taxonomy:
+        return [f"{key}.event_type: {event_type!r} is not an event type (one of {', '.join(taxonomy)}) — {fix}"]
+    allowed = taxonomy[event_type]
+    return [f"{where}: {sub!r} is not a sub-event type of {event_type!r} (one of {', '.join(allowed)}) — {fix}"
+            for where, sub in subs.items() if sub not in allowed]
+
+
+@cache
+def word_set(*path: str) -> frozenset[str]:
+    """The normalised single words at ``path`` in the cue file, for a plain test of a token's ``norm``.
+
+    Unlike a PhraseSet these match no clitics and no multi-word phrases.
+    """
+    node = cues()
+    for key in path:
+        node = node[key]
+    return frozenset(normalise(str(word)) for word in _phrases(node))
 
 
 @cache

@@ -8,21 +8,32 @@ from functools import cache
 from geo.extraction.cues import cues, labelled_set
 from geo.extraction.sentences import Token
 
-_FIXED = {
-    "arrest": ("Strategic developments", "Arrests"),
-    "disrupt": ("Strategic developments", "Disrupted weapons use"),
-    "relocate": ("Strategic developments", "Change to group/activity"),
-    "base": ("Strategic developments", "Headquarters or base established"),
-    "protest": ("Protests", "Peaceful protest"),
-}
-_REMOTE = "Explosions/Remote violence"
-_SUB_BY_WEAPON = {"explosive": "Remote explosive/landmine/IED", "air": "Air/drone strike",
-                  "artillery": "Shelling/artillery/missile attack"}
+
+@cache
+def _events() -> dict:
+    """The ``events`` section of the cue file (checked against the taxonomy when the cues load)."""
+    return cues()["events"]
 
 
 @cache
 def _air_actors() -> frozenset[str]:
     return frozenset(cues()["air_actors"])
+
+
+def _pair(spec: dict) -> tuple[str, str]:
+    return spec["event_type"], spec["sub_event_type"]
+
+
+@cache
+def family_of(kind: str) -> str:
+    """The event family of a trigger kind ("strike" -> "violence"): one family at one place and date is one event."""
+    return str(_events()["families"][kind])
+
+
+@cache
+def has_victim(family: str) -> bool:
+    """Events of the family hit someone (not a move, a base or a protest, whose named actor is the doer)."""
+    return family not in _events()["no_victim"]
 
 
 def find_triggers(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
@@ -44,22 +55,24 @@ def classify(kind: str, weapons: list[str], actor1: str | None, actor2: str | No
     others shelling. An attack with a remote weapon is remote violence; without
     one it is a clash, or an attack on civilians when only civilians are hit.
     """
-    if kind in _FIXED:
-        event_type, sub = _FIXED[kind]
+    events = _events()
+    if kind in events["fixed"]:
+        event_type, sub = _pair(events["fixed"][kind])
         return event_type, sub, 0.8
     if kind == "attack" and not weapons:
         if actor2 == "Civilians":
-            return "Violence against civilians", "Attack", 0.6
-        return "Battles", "Armed clash", 0.6
+            return (*_pair(events["on_civilians"]), 0.6)
+        return (*_pair(events["clash"]), 0.6)
     if kind == "killing":
         if actor2 == "Civilians" or actor2 is None:
-            return "Violence against civilians", "Attack", 0.6
-        return "Battles", "Armed clash", 0.6
-    for family in ("explosive", "air", "artillery"):
+            return (*_pair(events["on_civilians"]), 0.6)
+        return (*_pair(events["clash"]), 0.6)
+    remote, by_weapon = events["remote"]["event_type"], events["remote"]["by_weapon"]
+    for family, sub in by_weapon.items():  # the file's order is the precedence
         if family in weapons:
-            return _REMOTE, _SUB_BY_WEAPON[family], 0.8
+            return remote, sub, 0.8
     if kind == "explosion":
-        return _REMOTE, _SUB_BY_WEAPON["explosive"], 0.5
+        return remote, by_weapon["explosive"], 0.5
     if actor1 in _air_actors():
-        return _REMOTE, "Air/drone strike", 0.6
-    return _REMOTE, "Shelling/artillery/missile attack", 0.5
+        return remote, by_weapon["air"], 0.6
+    return remote, by_weapon["artillery"], 0.5

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from geo.extraction.actors import ActorMention, assign_roles, spot_actors
 from geo.extraction.cues import phrase_set
 from geo.extraction.dates import DateCue, find_date
-from geo.extraction.events import classify, find_triggers, find_weapons
+from geo.extraction.events import classify, family_of, find_triggers, find_weapons, has_victim
 from geo.extraction.numbers import find_casualties
 from geo.extraction.places import PlaceMention, event_places, resolve, spot_places
 from geo.extraction.sentences import Sentence, Token, split_sentences
@@ -26,10 +26,6 @@ from geo.textnorm import is_arabic
 UNKNOWN_ACTOR = "Unidentified armed group"
 # Events dated this many days before publication are background, not news.
 PAST_DAYS = 10
-# Event families without a victim: whoever is named moved, set up a base or protested.
-_NO_VICTIM = frozenset({"relocate", "protest"})
-_FAMILY = {"strike": "violence", "explosion": "violence", "attack": "violence", "killing": "violence",
-           "arrest": "arrest", "disrupt": "disrupt", "relocate": "relocate", "base": "relocate", "protest": "protest"}
 
 
 @dataclass
@@ -119,11 +115,11 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
                 continue
             if _overlaps_actor(mention, actors) and not mention.locative:
                 continue
-            family = _FAMILY[kind]
+            family = family_of(kind)
             clause = clauses[mention.start]
             agent, agent_how = _actor_for(actors, clauses, clause, mention, "agent")
             target, _ = _actor_for(actors, clauses, clause, mention, "target", tokens)
-            if family in _NO_VICTIM and agent is None and target is not None and not target.explicit:
+            if not has_victim(family) and agent is None and target is not None and not target.explicit:
                 agent, agent_how, target = target, "clause", None  # who moves or protests is the doer
             carried_agent, carried_target = last_actors.get(family, (None, None))
             if not actors and (sentence.paragraph == last_paragraph or _refers_back(tokens, triggers[0])):
@@ -138,7 +134,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
             elif target is None and agent is not None and carried_agent is not None and \
                     carried_target is not None and agent.name == carried_agent.name and not victims.any_in(tokens):
                 target = carried_target  # the same doer again: the same target as before
-            if target is None and family not in _NO_VICTIM and victims.any_in(tokens):
+            if target is None and has_victim(family) and victims.any_in(tokens):
                 target = ActorMention("Civilians", 0, 0, "target", False)
             if agent is not None and target is not None and agent.name == target.name:
                 if agent_how == "carried":
@@ -175,7 +171,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
                 first.confidence[name] = 0.7
         drafts.extend(sentence_drafts)
         if actors:
-            family = _FAMILY[triggers[0][2]]
+            family = family_of(triggers[0][2])
             agents = [a for a in actors if a.role == "agent"]
             targets = [a for a in actors if a.role == "target"]
             if agents or targets:

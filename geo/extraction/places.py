@@ -15,21 +15,21 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from geo.distance import distance_km
-from geo.extraction.cues import area_set, phrase_set, place_words
+from geo.extraction.cues import area_set, phrase_set, place_words, word_set
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
 from geo.textnorm import EN_ARTICLES, is_arabic, normalise, word_keys
 
 MAX_WORDS = 6
+# Gazetteer feature types (the vocabulary of gazetteer.yaml, not words of the text) that only set context.
 ADMIN_FEATURES = frozenset({"governorate", "district", "subdistrict", "river"})
 NEIGHBOURHOOD_FEATURES = frozenset({"neighbourhood"})
-_PRECISION_ORDER = ("site", "village", "town", "district")
-# Lower-case words inside an English name that are not its content: "Deir ez-Zor", "the town of al-Susah".
-_NAME_LINKS = EN_ARTICLES | {"the", "of"}
-# Lower-case words an English name may end in ("Omar oil field", "Deir ez-Zor military airport").
-_NAME_DESCRIPTORS = frozenset({"desert", "field", "oil", "gas", "crossing", "airport", "base", "military",
-                               "airfield", "bridge", "hospital", "castle", "district", "province",
-                               "governorate", "road"})
+
+
+@cache
+def _name_links() -> frozenset[str]:
+    """Lower-case words inside an English name that are not its content: "Deir ez-Zor", "the town of al-Susah"."""
+    return EN_ARTICLES | word_set("place_names", "links")
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,6 @@ class PlaceMention:
     lat: float | None = None
     lon: float | None = None
     precision: str | None = None
-
-
-def _lower(precision: str, steps: int = 1) -> str:
-    index = min(len(_PRECISION_ORDER) - 1, _PRECISION_ORDER.index(precision) + steps)
-    return _PRECISION_ORDER[index]
 
 
 def _has(name: str, tokens: Sequence[Token], start: int, end: int) -> bool:
@@ -150,11 +145,11 @@ def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tu
     words = tokens[index:index + length]
     if not is_arabic(first.norm):
         # English place names are proper nouns: "made in" never means al-Mayadin.
-        content = [token for token in words if token.norm not in _NAME_LINKS]
+        links, descriptors = _name_links(), word_set("place_names", "descriptors")
+        content = [token for token in words if token.norm not in links]
         if not content or not (first.is_capitalised or first.text.startswith("#")):
             return False
-        if not all(token.is_capitalised or token.norm in _NAME_LINKS or token.norm in _NAME_DESCRIPTORS
-                   for token in words):
+        if not all(token.is_capitalised or token.norm in links or token.norm in descriptors for token in words):
             return False
         return len("".join(token.norm for token in content)) >= 3
     # ل/لل attached ("لفرع الأمن", "لميليشيا") means "belonging to", not a place where something happened
