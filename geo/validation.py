@@ -197,40 +197,56 @@ def _check_sources(check: _Checker, key: str, value: object) -> list[dict]:
     order = source_fields()
     sources = []
     for index, item in enumerate(value, 1):
-        label = f"{key}[{index}]"
-        if not isinstance(item, dict):
-            check.error(label, f"expected a mapping with publisher/url/quote, got {item!r}",
-                        "write each source as `- publisher: ...` with its fields indented below")
-            continue
-        if item.keys() <= order.keys():
+        if isinstance(item, dict) and item.keys() <= order.keys():
             source = dict.fromkeys(order)
             source.update(item)
-        else:
-            unknown = sorted(key for key in item if key not in order)
-            suggestion = _suggest(unknown[0], order)
-            check.error(label, f"unknown keys {unknown}",
-                        f"allowed: {', '.join(order)}" + (f"; {suggestion}" if suggestion else ""))
-            source = {name: item.get(name) for name in order}
-        if not source["publisher"]:
-            check.error(f"{label}.publisher", "the publisher is missing", "name who published it")
-        url = source["url"]
-        if url is not None and not is_http_url(url):
-            check.error(f"{label}.url", f"{url!r} is not an http(s) link",
-                        "give the full address starting with https://, or leave url out")
-        if source["published"] is not None:
-            published = _parse_date(source["published"])
-            if published is None:
-                check.error(f"{label}.published", f"{source['published']!r} is not a date", "write YYYY-MM-DD")
-            else:
-                source["published"] = published.isoformat()
-        language = source["language"]
-        if language is not None and not (isinstance(language, str) and _LANG.match(language)):
-            check.error(f"{label}.language", f"{language!r} is not a language code", "use ar, en, ...")
-        for text_key in ("publisher", "quote"):
-            if source[text_key] is not None and not isinstance(source[text_key], str):
-                source[text_key] = str(source[text_key])
-        sources.append(source)
+            if _plain(source):  # nothing to check further or convert: most sources of an import
+                sources.append(source)
+                continue
+        source = _check_source(check, f"{key}[{index}]", item, order)
+        if source is not None:
+            sources.append(source)
     return sources
+
+
+def _plain(source: dict) -> bool:
+    """A source with a publisher, maybe a quote, and no link, date or language to check."""
+    publisher, quote = source["publisher"], source["quote"]
+    return (type(publisher) is str and publisher != "" and (quote is None or type(quote) is str)
+            and source["url"] is None and source["published"] is None and source["language"] is None)
+
+
+def _check_source(check: _Checker, label: str, item: object, order: dict) -> dict | None:
+    """One source checked field by field, as its schema fields in order; None when it is not a mapping."""
+    if not isinstance(item, dict):
+        check.error(label, f"expected a mapping with publisher/url/quote, got {item!r}",
+                    "write each source as `- publisher: ...` with its fields indented below")
+        return None
+    unknown = sorted(key for key in item if key not in order)
+    if unknown:
+        suggestion = _suggest(unknown[0], order)
+        check.error(label, f"unknown keys {unknown}",
+                    f"allowed: {', '.join(order)}" + (f"; {suggestion}" if suggestion else ""))
+    source = {name: item.get(name) for name in order}
+    if not source["publisher"]:
+        check.error(f"{label}.publisher", "the publisher is missing", "name who published it")
+    url = source["url"]
+    if url is not None and not is_http_url(url):
+        check.error(f"{label}.url", f"{url!r} is not an http(s) link",
+                    "give the full address starting with https://, or leave url out")
+    if source["published"] is not None:
+        published = _parse_date(source["published"])
+        if published is None:
+            check.error(f"{label}.published", f"{source['published']!r} is not a date", "write YYYY-MM-DD")
+        else:
+            source["published"] = published.isoformat()
+    language = source["language"]
+    if language is not None and not (isinstance(language, str) and _LANG.match(language)):
+        check.error(f"{label}.language", f"{language!r} is not a language code", "use ar, en, ...")
+    for text_key in ("publisher", "quote"):
+        if source[text_key] is not None and not isinstance(source[text_key], str):
+            source[text_key] = str(source[text_key])
+    return source
 
 
 def _check_coordinates(check: _Checker, lat: object, lon: object) -> tuple[float | None, float | None]:
@@ -278,7 +294,7 @@ def validate_incident(raw: object, path: str, actors: ActorRegistry | None = Non
     if not raw.keys() <= spec.keys():
         for key in [key for key in raw if key not in spec]:
             check.error(key, "unknown field", _suggest(key, spec) or "see the data format in README.md")
-    for name in [name for name in required_fields() if raw.get(name) in _EMPTY]:
+    for name in [name for name in required_fields() if not (value := raw.get(name)) and value in _EMPTY]:
         check.error(name, "required field is missing", f"add `{name}:` — {spec[name].doc}")
 
     record: dict = {"line": getattr(raw, "line", None)}
