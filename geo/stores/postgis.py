@@ -571,7 +571,7 @@ def _record_to_row(record: dict, text: str, words: Iterable[str]) -> tuple:
         if values[index] is not None:
             values[index] = str(values[index])[:10]
     for index in _LISTS:
-        values[index] = pg_sql.array_literal(values[index] or ())
+        values[index] = pg_sql.array_literal(values[index]) if values[index] else "{}"
     values[_SOURCES] = orjson.dumps(values[_SOURCES] or []).decode()
     values.append(text)
     values.append(pg_search.hashes_literal(words))
