@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from geo.extraction.actors import ActorMention, assign_roles, spot_actors
-from geo.extraction.cues import phrase_set
+from geo.extraction.cues import phrase_set, word_set
 from geo.extraction.dates import DateCue, find_date
 from geo.extraction.events import classify, family_of, find_triggers, find_weapons, has_victim
 from geo.extraction.numbers import find_casualties
@@ -205,7 +205,7 @@ def _refers_back(tokens: tuple[Token, ...], trigger: tuple[int, int, str]) -> bo
     start = trigger[0]
     if is_arabic(tokens[start].norm):
         return tokens[start].text.lstrip("وفب").startswith("ال")
-    return start > 0 and tokens[start - 1].norm in ("the", "these", "those", "this")
+    return start > 0 and tokens[start - 1].norm in word_set("definite")
 
 
 def _is_headline(sentence: Sentence) -> bool:

@@ -197,8 +197,8 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     countryside_words = area_set("countryside")
     countryside = countryside_words.any_in(tokens, start - 1, start) or \
         area_after and countryside_words.any_in(tokens, end, end + 1)
-    between = any(token.norm in ("بين", "between") for token in tokens[before_start:start])
-    locative = near or any(token.norm in ("في", "in", "at", "near", "قرب") for token in tokens[max(0, start - 2):start]) \
+    between = any(token.norm in word_set("roles", "between") for token in tokens[before_start:start])
+    locative = near or any(token.norm in word_set("locative") for token in tokens[max(0, start - 2):start]) \
         or tokens[start].norm.startswith(("ب", "في"))
     span_start = start
     generic = phrase_set("generic")
@@ -279,11 +279,10 @@ def _is_container_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
     gap = tokens[end:start]
     if len(gap) > 4:
         return False
+    breaks = word_set("place_gap_breaks")
     for token in gap:
-        if token.norm in ("and", "or", "و", "او") or (token.norm.startswith("و") and is_arabic(token.norm)
-                                                       and len(token.norm) > 1 and token.norm not in ("وسط",)):
-            return False
-        if token.norm in ("while", "فيما", "بينما", "كما", "to", "from", "الى", "من", "towards", "after"):
+        if token.norm in breaks or (token.norm.startswith("و") and is_arabic(token.norm)
+                                    and len(token.norm) > 1 and token.norm not in ("وسط",)):
             return False
     if tokens[start].norm.startswith("و") and is_arabic(tokens[start].norm):
         return False
