@@ -103,10 +103,10 @@ def main() -> None:
     # Centre and zoom stay out of the map's script and st_folium's arguments: either changing
     # would remount the map and drop a click in flight. The map reads them from the URL itself.
     map_view = replace(view, center=None, zoom=None)
-    if db_url or drafts is not None:
+    if db_url:
         fmap = build_map(shown, map_view, drafts=drafts, choropleth=district_choropleth(shown))
     else:
-        fmap = record_map(path, flt, map_view)
+        fmap = record_map(path, flt, map_view, drafts)
     returned = ["last_active_drawing"] + (["last_clicked"] if editor else [])
     # A new key when curator mode changes: the component reads returned_objects only when it mounts.
     result = st_folium(fmap, key="incident_map_curator" if editor else "incident_map", height=MAP_HEIGHT,

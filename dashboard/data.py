@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from geo import (
@@ -111,15 +113,23 @@ def filtered_record(path: Path, flt: IncidentFilter):
 
 
 @st.cache_resource(max_entries=8, show_spinner="Drawing the map…")
-def _record_map(signature: tuple[str, int, int], flt: IncidentFilter, view: MapView):
+def _record_map(signature: tuple[str, int, int], flt: IncidentFilter, view: MapView, drafts_key: str,
+                _drafts: pd.DataFrame | None):
     shown = _filtered(signature, flt)
-    return build_map(shown, view, choropleth=district_choropleth(shown))
+    return build_map(shown, view, drafts=_drafts, choropleth=district_choropleth(shown))
 
 
-def record_map(path: Path, flt: IncidentFilter, view: MapView):
-    """The map of the filtered record, built once per file version, filter and view.
+def record_map(path: Path, flt: IncidentFilter, view: MapView, drafts: pd.DataFrame | None = None):
+    """The map of the filtered record and the drafts under review, built once per version of each and view.
 
     At 100k incidents a build takes about half a second; reruns caused by other
-    widgets (the table, tabs, the export form) reuse it.
+    widgets (the table, tabs, the export form, the review of one draft) reuse it.
     """
-    return _record_map(file_signature(path), flt, view)
+    return _record_map(file_signature(path), flt, view, drafts_key(drafts), drafts)
+
+
+def drafts_key(drafts: pd.DataFrame | None) -> str:
+    """What the drafts on a map are, for a cache key (Streamlit cannot hash their list columns)."""
+    if drafts is None:
+        return ""
+    return hashlib.sha256(drafts.drop(columns="geometry").to_json(default_handler=str).encode()).hexdigest()
