@@ -190,14 +190,14 @@ def editor_panel(store_url: str, frame: pd.DataFrame, shown: pd.DataFrame, selec
             _load_into_form({"lat": round(clicked["lat"], 5), "lon": round(clicked["lng"], 5)}, None, None)
             st.rerun()
     with start_cols[2]:
-        _gazetteer_start(store)
+        _gazetteer_start()
     if not st.session_state.get("editor_loaded"):
         st.info("Click the map, search the gazetteer, or choose an incident to start.")
         return
     _incident_form(store, frame, curator, _distinct(store_url))
 
 
-def _gazetteer_start(store) -> None:
+def _gazetteer_start() -> None:
     query = st.text_input("Find a place (Arabic or English)", key="gaz_query")
     if not query.strip():
         return

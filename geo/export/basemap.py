@@ -182,7 +182,7 @@ def _draw_context(ax: Axes, bounds: tuple[float, float, float, float], *, labels
     if context is not None and labels:
         placer = LabelPlacer(ax, avoid)
         _draw_towns(ax, context[context["kind"] == "town"], bounds, placer)
-        _label_rivers(ax, context[context["kind"] == "river"], bounds, placer)
+        _label_rivers(context[context["kind"] == "river"], bounds, placer)
 
 
 def _draw_admin(ax: Axes, *, labels: bool) -> None:
@@ -219,8 +219,7 @@ def _draw_towns(ax: Axes, towns: gpd.GeoDataFrame, bounds: tuple[float, float, f
                      zorder=6, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6})
 
 
-def _label_rivers(ax: Axes, rivers: gpd.GeoDataFrame, bounds: tuple[float, float, float, float],
-                  placer: LabelPlacer) -> None:
+def _label_rivers(rivers: gpd.GeoDataFrame, bounds: tuple[float, float, float, float], placer: LabelPlacer) -> None:
     west, south, east, north = bounds
     for row in rivers.itertuples():
         line = row.geometry
