@@ -25,8 +25,10 @@ def test_shipped_cue_file_has_no_problems():
      r"extraction_cues.yaml: events.families: trigger kind 'protest' has no family"),
     ("      artillery: Shelling/artillery/missile attack\n", "",
      r"extraction_cues.yaml: events.remote.by_weapon: weapon family 'artillery' has no sub-event type"),
+    ("    en: [against, at, members of,", "    en: [on, against, at, members of,",
+     r"extraction_cues.yaml: roles.target_before.en: True is not text — quote it"),
 ], ids=["sub-event type", "event type", "weapon sub-event type", "clash", "kind without family",
-        "weapon without sub-event type"])
+        "weapon without sub-event type", "unquoted on"])
 def test_a_broken_cue_file_names_file_key_and_value(tmp_path, old, new, message):
     text = CUES_FILE.read_text(encoding="utf-8")
     assert text.count(old) == 1

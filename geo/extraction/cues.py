@@ -115,7 +115,18 @@ def cue_problems(data: dict) -> list[str]:
         if weapon not in by_weapon:
             problems.append(f"events.remote.by_weapon: weapon family {weapon!r} has no sub-event type — "
                             f"add `{weapon}: <sub-event type>`")
-    return problems
+    return problems + _non_text_words(data, "")
+
+
+def _non_text_words(node: object, key: str) -> list[str]:
+    """Words of the cue lists that YAML did not read as text (``on``, ``no``, ``yes`` read as true/false)."""
+    if isinstance(node, dict):
+        return [problem for name, child in node.items() for problem in _non_text_words(child, f"{key}.{name}".lstrip("."))]
+    if isinstance(node, list):
+        return [f"{key}: {item!r} is not text — quote it (YAML reads on/off/yes/no as true/false)"
+                for item in node if not isinstance(item, (str, dict, list))] + \
+            [problem for item in node if isinstance(item, (dict, list)) for problem in _non_text_words(item, key)]
+    return []
 
 
 def _pair_problems(key: str, spec: object) -> list[str]:
