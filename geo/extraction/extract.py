@@ -98,7 +98,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
             continue  # a headline restates the events reported below it
         clauses = _clauses(tokens)
         actors = assign_roles(tokens, spot_actors(tokens), triggers[0][0])
-        resolved = [resolve(m, gaz, context_ids, centre, _named_next(mentions, k, tokens))
+        resolved = [resolve(m, gaz, context_ids, centre, _named_next(mentions, k))
                     for k, m in enumerate(mentions)]
         places = event_places(resolved, tokens)
         tally = tallies.any_in(tokens)
@@ -186,7 +186,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
     return drafts
 
 
-def _named_next(mentions: list[PlaceMention], index: int, tokens: tuple[Token, ...]) -> frozenset[str]:
+def _named_next(mentions: list[PlaceMention], index: int) -> frozenset[str]:
     """Candidates of the place named right after this one (at most two words between)."""
     if index + 1 >= len(mentions) or mentions[index + 1].start - mentions[index].end > 2:
         return frozenset()

@@ -158,7 +158,7 @@ def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tu
     if length == 1 and all(gaz.places[place_id].feature in NEIGHBOURHOOD_FEATURES for place_id, _ in found):
         before = {form for token in tokens[max(0, index - 2):index] for form in token.forms}
         listed = index >= 2 and first.norm.startswith("و")
-        return bool(before & _neighbourhood_cues()) or listed and _previous_is_neighbourhood(tokens, index, gaz)
+        return bool(before & _neighbourhood_cues()) or listed and _previous_is_neighbourhood(tokens, index)
     return True
 
 
@@ -168,7 +168,7 @@ def _neighbourhood_cues() -> frozenset[str]:
     return frozenset(normalise(word) for word in (*words["ar"], *words["en"]))
 
 
-def _previous_is_neighbourhood(tokens: Sequence[Token], index: int, gaz: Gazetteer) -> bool:
+def _previous_is_neighbourhood(tokens: Sequence[Token], index: int) -> bool:
     for back in range(max(0, index - 4), index):
         before = {form for token in tokens[max(0, back - 2):back] for form in token.forms}
         if before & _neighbourhood_cues():
