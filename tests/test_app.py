@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.paths import REPO, SEED_RECORD
+
 APP = str(REPO / "dashboard" / "app.py")
 
 
 def app_on_a_copy(monkeypatch, tmp_path, query: dict[str, str] | None = None) -> AppTest:
-    """The dashboard run once on a copy of the record, with the URL's query parameters."""
+    """The dashboard run once on a copy of the frozen seed record, with the URL's query parameters."""
     record = tmp_path / "incidents.yaml"
-    shutil.copy(REPO / "incidents.yaml", record)
+    shutil.copy(SEED_RECORD, record)
     monkeypatch.setenv("INCIDENTS_FILE", str(record))
     monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
     test = AppTest.from_file(APP, default_timeout=60)
@@ -86,7 +86,7 @@ def test_no_match_says_so(app):
 def test_bad_record_shows_problems_not_a_traceback(monkeypatch, tmp_path):
     record = tmp_path / "broken.yaml"
     # the first incident's latitude, whatever its value
-    text = re.sub(r"^  lat: .*$", "  lat: north", (REPO / "incidents.yaml").read_text("utf-8"), count=1, flags=re.M)
+    text = re.sub(r"^  lat: .*$", "  lat: north", SEED_RECORD.read_text("utf-8"), count=1, flags=re.M)
     record.write_text(text, "utf-8")
     monkeypatch.setenv("INCIDENTS_FILE", str(record))
     monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))

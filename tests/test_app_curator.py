@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.paths import REPO, SEED_RECORD
+
 APP = str(REPO / "dashboard" / "app.py")
 SECRET = "correct horse battery staple"
 
@@ -18,7 +19,7 @@ SECRET = "correct horse battery staple"
 @pytest.fixture
 def record(monkeypatch, tmp_path) -> Path:
     path = tmp_path / "incidents.yaml"
-    shutil.copy(REPO / "incidents.yaml", path)
+    shutil.copy(SEED_RECORD, path)
     monkeypatch.setenv("INCIDENTS_FILE", str(path))
     monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("INCIDENT_CURATOR_SECRET", raising=False)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.records import parse_incidents
 from geo.stores.postgis import PostgisStore
+from tests.paths import REPO, SEED_RECORD
 
 pytestmark = pytest.mark.postgres
 
-REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard" / "app.py")
 
 
@@ -20,7 +18,7 @@ APP = str(REPO / "dashboard" / "app.py")
 def database(pg_url, monkeypatch):
     store = PostgisStore(pg_url)
     store.init()
-    records, problems = parse_incidents((REPO / "incidents.yaml").read_bytes(), "incidents.yaml")
+    records, problems = parse_incidents(SEED_RECORD.read_bytes(), str(SEED_RECORD))
     assert not problems
     store.upsert(records)
     monkeypatch.setenv("INCIDENTS_DB_URL", pg_url)

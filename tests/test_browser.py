@@ -9,7 +9,6 @@ import pytest
 from geo.records import parse_incidents
 from tests.browser import (
     ARTIFACTS,
-    REPO,
     chromium_page,
     dashboard_popup,
     headline,
@@ -19,6 +18,7 @@ from tests.browser import (
     streamlit_server,
     wait_for_count,
 )
+from tests.paths import SEED_RECORD
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +43,8 @@ HOSTILE = """
 """
 
 
-# What the unfiltered map shows: the bundled record plus the hostile incident.
-SHOWN = len(parse_incidents((REPO / "incidents.yaml").read_bytes(), "incidents.yaml")[0]) + 1
+# What the unfiltered map shows: the frozen seed record plus the hostile incident.
+SHOWN = len(parse_incidents(SEED_RECORD.read_bytes(), str(SEED_RECORD))[0]) + 1
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def server(tmp_path_factory):
     require_browser()
     folder = tmp_path_factory.mktemp("record")
     record = folder / "incidents.yaml"
-    shutil.copy(REPO / "incidents.yaml", record)
+    shutil.copy(SEED_RECORD, record)
     with open(record, "a", encoding="utf-8") as handle:
         handle.write(HOSTILE)
     with streamlit_server(record, env={"GEO_CACHE_DIR": str(folder / "cache")}) as url:
@@ -128,7 +128,7 @@ def test_javascript_url_never_becomes_a_link(tmp_path):
     import geo
     from geo.mapping import MapView, build_map, map_html
 
-    frame = geo.load_incidents(REPO / "incidents.yaml").head(1).copy()
+    frame = geo.load_incidents(SEED_RECORD).head(1).copy()
     # A store other than the validated YAML (a database row, an import) could hold such a URL.
     frame.at[frame.index[0], "sources"] = [{"publisher": "Evil", "url": "javascript:window.__xss=5", "quote": "q"}]
     page_path = tmp_path / "map.html"
@@ -181,7 +181,7 @@ def test_curator_adds_an_incident_by_clicking_the_map(tmp_path):
     import difflib
 
     record = tmp_path / "incidents.yaml"
-    shutil.copy(REPO / "incidents.yaml", record)
+    shutil.copy(SEED_RECORD, record)
     before = record.read_text("utf-8")
     env = {"GEO_CACHE_DIR": str(tmp_path / "cache"), "INCIDENT_CURATOR_SECRET": "s3cret-for-tests"}
     with streamlit_server(record, env=env) as url, chromium_page() as page:
@@ -237,7 +237,7 @@ def test_selected_incident_is_centred_with_its_popup_open(tmp_path):
     import geo
     from geo.mapping import MapView, build_map, map_html
 
-    frame = geo.load_incidents(REPO / "incidents.yaml")
+    frame = geo.load_incidents(SEED_RECORD)
     page_path = tmp_path / "map.html"
     chosen = "dez-2022-08-25-012"
     page_path.write_text(map_html(build_map(frame, MapView(selected_id=chosen, sync_url=False))), "utf-8")

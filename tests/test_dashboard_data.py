@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 from dashboard.data import record_map
 from geo import IncidentFilter, MapView
 from geo.frame import records_to_frame
 from geo.validation import validate_incidents
+from tests.paths import SEED_RECORD
 
-RECORD = Path(__file__).resolve().parents[1] / "incidents.yaml"  # any valid record will do
+RECORD = SEED_RECORD  # any valid record will do: the frozen copy, which curating never changes
 
 
 def _drafts(description: str):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,7 @@ from dashboard.curator import form_values, widget_state
 from geo.editing import form_from_record, record_from_form
 from geo.roundtrip import Document
 from geo.validation import validate_incident
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.paths import SEED_RECORD
 
 FORM = {
     "id": "dez-2024-03-05-001", "date": dt.date(2024, 3, 5), "time_precision": "day",
@@ -56,7 +54,7 @@ def test_figures_keep_their_shape(low, high, qualifier, expected):
 
 
 def test_seed_incidents_survive_form_round_trip():
-    document = Document((REPO / "incidents.yaml").read_text("utf-8"), "incidents.yaml")
+    document = Document(SEED_RECORD.read_text("utf-8"), str(SEED_RECORD))
     for incident_id in document.ids():
         original = document.get(incident_id)
         again = record_from_form(form_from_record(original), original)
@@ -92,7 +90,7 @@ HAND_MADE = {
 
 
 def _seed_and_hand_made() -> dict[str, dict]:
-    document = Document((REPO / "incidents.yaml").read_text("utf-8"), "incidents.yaml")
+    document = Document(SEED_RECORD.read_text("utf-8"), str(SEED_RECORD))
     return {**{incident_id: document.get(incident_id) for incident_id in document.ids()}, **HAND_MADE}
 
 

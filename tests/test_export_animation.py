@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import imageio.v3 as iio
 import numpy as np
@@ -14,14 +13,14 @@ from geo.export import export
 from geo.export.animation import MAX_FRAMES, frame_starts
 from geo.filters import IncidentFilter
 from geo.records import read_incidents
+from tests.paths import SEED_RECORD
 
-ROOT = Path(__file__).resolve().parent.parent
 AUGUST = IncidentFilter(date_from=dt.date(2022, 8, 22), date_to=dt.date(2022, 8, 27))
 
 
 @pytest.fixture(scope="module")
 def seed():
-    frame, _ = read_incidents(ROOT / "incidents.yaml", use_cache=False)
+    frame, _ = read_incidents(SEED_RECORD, use_cache=False)
     return frame
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,8 +12,9 @@ from geo.cli import main
 from geo.cli.filter_args import add_filter_arguments, filter_from_args
 from geo.errors import GeoError
 from geo.filters import IncidentFilter
+from tests.paths import SEED_RECORD
 
-SEED = str(Path(__file__).resolve().parent.parent / "incidents.yaml")
+SEED = str(SEED_RECORD)
 
 
 def parse(*argv: str) -> IncidentFilter:

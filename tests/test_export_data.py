@@ -19,13 +19,14 @@ from geo.export.coarsen import coarsen_coordinates, max_shift_km
 from geo.export.data import DATA_FIELDS
 from geo.filters import IncidentFilter
 from geo.records import read_incidents
+from tests.paths import SEED_RECORD
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def seed() -> gpd.GeoDataFrame:
-    frame, problems = read_incidents(ROOT / "incidents.yaml", use_cache=False)
+    frame, problems = read_incidents(SEED_RECORD, use_cache=False)
     assert not problems
     return frame
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,14 +11,14 @@ from geo.export import export
 from geo.filters import IncidentFilter
 from geo.records import read_incidents
 from tests.browser import chromium_page, open_popup, require_browser
+from tests.paths import SEED_RECORD
 
-ROOT = Path(__file__).resolve().parent.parent
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
 @pytest.fixture(scope="module")
 def seed():
-    frame, _ = read_incidents(ROOT / "incidents.yaml", use_cache=False)
+    frame, _ = read_incidents(SEED_RECORD, use_cache=False)
     return frame
 
 
@@ -113,7 +112,7 @@ def test_browser_exact_snapshot(tmp_path):
     from tests.browser import require_browser
 
     require_browser()
-    frame, _ = read_incidents(ROOT / "incidents.yaml", use_cache=False)
+    frame, _ = read_incidents(SEED_RECORD, use_cache=False)
     # The plain basemap: a test must not depend on reaching a tile server.
     path = export(frame, "screenshot", tmp_path / "shot.png", title="Browser-exact snapshot", basemap="offline")
     image = Image.open(path)

@@ -17,6 +17,7 @@ from geo.export.snapshot import draw_page, write_png
 from geo.export.style import arabic_font, rc_params
 from geo.filters import IncidentFilter
 from geo.records import read_incidents
+from tests.paths import SEED_RECORD
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden" / "seed_slide.png"
@@ -26,7 +27,7 @@ TITLE = "Coalition strikes and IRGC moves, Deir ez-Zor"
 
 @pytest.fixture(scope="module")
 def seed():
-    frame, _ = read_incidents(ROOT / "incidents.yaml", use_cache=False)
+    frame, _ = read_incidents(SEED_RECORD, use_cache=False)
     return frame
 
 

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 import geo
 from geo.areas import decode_area, encode_area
 from geo.filters import IncidentFilter, apply_filter, describe
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.paths import SEED_RECORD
 
 
 @pytest.fixture(scope="module")
 def seed():
-    return geo.load_incidents(REPO / "incidents.yaml", strict=True)
+    return geo.load_incidents(SEED_RECORD, strict=True)
 
 
 def ids(frame) -> set[str]:

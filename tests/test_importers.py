@@ -16,9 +16,10 @@ from geo.importers.acled import FALLBACK_ACTOR, read_acled, resolve_actor
 from geo.importers.geojson import read_geojson
 from geo.records import parse_incidents
 from geo.stores.postgis import PostgisStore
+from tests.paths import SEED_RECORD
 
 SAMPLE = Path(__file__).parent / "data" / "acled_sample.csv"
-SEED = Path(__file__).resolve().parent.parent / "incidents.yaml"
+SEED = SEED_RECORD
 
 
 def _acled() -> tuple[dict[str, dict], ImportReport]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,13 +11,12 @@ import geo
 from geo.filters import IncidentFilter, apply_filter
 from geo.map_payload import DETAIL_LIMIT, map_payload, payload_field, payload_ids, script_json
 from geo.mapping import MapView, build_map, map_html
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.paths import SEED_RECORD
 
 
 @pytest.fixture(scope="module")
 def seed():
-    return geo.load_incidents(REPO / "incidents.yaml", strict=True)
+    return geo.load_incidents(SEED_RECORD, strict=True)
 
 
 def payload_of(html: str) -> dict:
@@ -101,7 +99,7 @@ def test_untrusted_text_is_never_run_as_a_template(seed, text):
 
 
 def test_empty_selection_still_builds():
-    empty = geo.load_incidents(REPO / "incidents.yaml").iloc[0:0]
+    empty = geo.load_incidents(SEED_RECORD).iloc[0:0]
     html = map_html(build_map(empty))
     assert payload_ids(payload_of(html)) == []
 

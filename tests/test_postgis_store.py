@@ -25,7 +25,7 @@ from geo.validation import validate_incidents
 
 pytestmark = pytest.mark.postgres
 
-SEED = Path(__file__).resolve().parent.parent / "incidents.yaml"
+SEED = Path(__file__).resolve().parent / "data" / "seed.yaml"  # tests.paths.SEED_RECORD: the frozen copy of incidents.yaml
 INJECTIONS = ["'; DROP TABLE incidents; --", "x' OR '1'='1", "%", "_", "\\", "$$; DELETE FROM incidents; $$"]
 
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 import geo
 from geo.summaries import area_counts, headline, quantity_text, timeline_counts
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.paths import SEED_RECORD
 
 
 @pytest.fixture(scope="module")
 def seed():
-    return geo.load_incidents(REPO / "incidents.yaml", strict=True)
+    return geo.load_incidents(SEED_RECORD, strict=True)
 
 
 def test_headline_counts_unknown_fatalities_apart(seed):
@@ -80,7 +77,7 @@ def test_facets_span_every_day_and_list_the_areas():
 
     from geo import facets, load_incidents
 
-    frame = load_incidents(Path(__file__).resolve().parents[1] / "incidents.yaml")
+    frame = load_incidents(SEED_RECORD)
     found = facets(frame)
     assert (found.first_day, found.last_day) == (dt.date(2022, 8, 24), dt.date(2022, 8, 25))
     assert found.governorates == ("Deir ez-Zor",) and "Al-Mayadin" in found.districts
