@@ -131,3 +131,24 @@ def test_first_add_creates_the_file(tmp_path: Path) -> None:
     store = YamlStore(tmp_path / "new.yaml")
     store.add(NEW, "alice")
     assert Document((tmp_path / "new.yaml").read_text("utf-8")).ids() == ["dez-2022-08-25-001"]
+
+
+@pytest.mark.parametrize("how", ["save", "add"])
+def test_adding_an_incident_parses_the_file_once(store: YamlStore, monkeypatch, how: str) -> None:
+    import geo.stores.yaml_store as yaml_store
+
+    parses = []
+
+    class CountingDocument(Document):
+        def __init__(self, *args, **kwargs) -> None:
+            parses.append(args[1])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(yaml_store, "Document", CountingDocument)
+    version = store.version
+    if how == "save":
+        store.save(dict(NEW), version, "tester")
+    else:
+        store.add(dict(NEW), "tester", version)
+    assert parses == [str(store.path)]
+    assert len(Document(store.path.read_text("utf-8"), "check").ids()) == len(Document(SAMPLE.read_text("utf-8"), "s").ids()) + 1
