@@ -42,46 +42,39 @@ def word_hash(word: str) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
 
 
-def indexed_words(words: list[str]) -> list[str]:
-    """The words of a search text the index keeps, in order, repeats kept (the GIN index stores each once)."""
-    return [word for word in words if not word.isdigit()]
+class WordIndex(dict):
+    """The word hashes of the incidents one write sends, and the words it has not yet sent to ``search_vocab``.
 
-
-def hashes_literal(words: Iterable[str]) -> str:
-    """The hashes of the given words as an ``integer[]`` literal, for an incident's ``search_words``."""
-    return "{" + ",".join(map(_HASH_TEXTS.__getitem__, words)) + "}"
-
-
-class _HashTexts(dict):
-    """``str(word_hash(word))`` by word, remembered: most words of a bulk load recur.
-
-    A hit is a plain dict look-up, with no Python call per word; a miss
-    computes the hash (and forgets everything once too many are remembered).
+    Maps each word met to its hash as text ("" for a word the index leaves
+    out), so that a row's hashes are plain dict look-ups with no Python call
+    per word; a word met for the first time (or again after the map forgot
+    everything, beyond MAX_REMEMBERED_WORDS) is queued for the vocabulary.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fresh: list[tuple[str, int]] = []
 
     def __missing__(self, word: str) -> str:
         if len(self) >= MAX_REMEMBERED_WORDS:
-            self.clear()
-        found = self[word] = str(word_hash(word))
-        return found
+            self.clear()  # resending a known word costs the vocabulary one conflict
+        if word.isdigit():
+            text = ""
+        else:
+            code = word_hash(word)
+            self.fresh.append((word, code))
+            text = str(code)
+        self[word] = text
+        return text
 
+    def hashes_literal(self, words: Iterable[str]) -> str:
+        """The hashes of the words the index keeps, as an ``integer[]`` literal for ``search_words``."""
+        return "{" + ",".join(filter(None, map(self.__getitem__, words))) + "}"
 
-_HASH_TEXTS = _HashTexts()
-
-
-class VocabularyBatch:
-    """The words an import has not yet sent to ``search_vocab``, gathered batch by batch."""
-
-    def __init__(self) -> None:
-        self.sent: set[str] = set()
-
-    def new_words(self, words: Iterable[str]) -> list[tuple[str, int]]:
-        """(word, hash) for each word not sent before; remembers them as sent."""
-        fresh = [word for word in set(words) if word not in self.sent]
-        if len(self.sent) + len(fresh) > MAX_REMEMBERED_WORDS:
-            self.sent.clear()  # resending a known word costs one ON CONFLICT DO NOTHING
-        self.sent.update(fresh)
-        return [(word, word_hash(word)) for word in fresh]
+    def new_words(self) -> list[tuple[str, int]]:
+        """(word, hash) of every word met since the last call that the vocabulary may lack."""
+        fresh, self.fresh = self.fresh, []
+        return fresh
 
 
 def write_vocabulary(conn: psycopg.Connection, words: list[tuple[str, int]]) -> None:

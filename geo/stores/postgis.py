@@ -329,12 +329,11 @@ class PostgisStore:
         if clean is None:
             raise RecordError([problem for problem in problems if problem.severity == "error"])
         ident = clean["id"]
-        found = _search_words(clean)
-        words = pg_search.indexed_words(found)
-        row = _record_to_row(clean, " ".join(found), words)
+        found, index = _search_words(clean), pg_search.WordIndex()
+        row = _record_to_row(clean, " ".join(found), index.hashes_literal(found))
         conn = self._connection()
         with self._errors(f"saving incident {ident}"), conn.transaction():
-            pg_search.write_vocabulary(conn, [(word, pg_search.word_hash(word)) for word in dict.fromkeys(words)])
+            pg_search.write_vocabulary(conn, index.new_words())
             if base_version is None:
                 if conn.execute("SELECT 1 FROM deleted_incidents WHERE id = %s", (ident,)).fetchone():
                     raise ConflictError(f"incident {ident}: this id belonged to a deleted incident and is "
@@ -395,13 +394,13 @@ class PostgisStore:
                                  "SELECT {} FROM incidents WITH NO DATA").format(_write_columns()))
             pending: deque[Future] = deque()
             write = _copy_batch if _is_empty(conn) else _write_batch
-            vocabulary = pg_search.VocabularyBatch()
+            index = pg_search.WordIndex()
             formatting = conn.cursor()  # only lends psycopg's COPY formatting to this thread
             try:
                 for batch in _batches(records, batch_size):
                     batch = list({record["id"]: record for record in batch}.values())  # last one wins
-                    rows, words = _rows_and_words(batch)
-                    data, new_words = _copy_data(formatting, rows), _copy_data(formatting, vocabulary.new_words(words))
+                    rows = _rows(batch, index)
+                    data, new_words = _copy_data(formatting, rows), _copy_data(formatting, index.new_words())
                     pending.append(writer.submit(write, conn, data, len(rows), new_words))
                     if len(pending) > WRITES_AHEAD:
                         counts.add(pending.popleft().result())
@@ -427,7 +426,7 @@ def _schema_version(conn: psycopg.Connection) -> int | None:
 
 def _fill_search_words(conn: psycopg.Connection, batch_size: int = 5000) -> None:
     """Index the search text of incidents written before the word index existed (schema 1 → 2)."""
-    vocabulary = pg_search.VocabularyBatch()
+    index = pg_search.WordIndex()
     total = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
     # A bar on a terminal, silence in logs and tests.
     with conn.cursor(name="geo_search_words") as cursor, \
@@ -435,9 +434,8 @@ def _fill_search_words(conn: psycopg.Connection, batch_size: int = 5000) -> None
         cursor.execute("SELECT id, search_text FROM incidents")
         while rows := cursor.fetchmany(batch_size):
             bar.update(len(rows))
-            found = [pg_search.indexed_words(text.split()) for _, text in rows]
-            pg_search.write_vocabulary(conn, vocabulary.new_words({word for words in found for word in words}))
-            hashes = [pg_search.hashes_literal(words) for words in found]
+            hashes = [index.hashes_literal(text.split()) for _, text in rows]
+            pg_search.write_vocabulary(conn, index.new_words())
             conn.execute("UPDATE incidents i SET search_words = w.hashes::integer[] "
                          "FROM unnest(%s::text[], %s::text[]) AS w(id, hashes) WHERE i.id = w.id",
                          ([ident for ident, _ in rows], hashes))
@@ -545,18 +543,16 @@ _SOURCES = pg_sql.DATA_COLUMNS.index("sources")
 _DATA_VALUES = itemgetter(*pg_sql.DATA_COLUMNS)
 
 
-def _rows_and_words(batch: list[dict]) -> tuple[list[tuple], set[str]]:
-    """The rows to write for a batch of records, and every search word they hold."""
-    rows, words = [], set()
+def _rows(batch: list[dict], index: pg_search.WordIndex) -> list[tuple]:
+    """The rows to write for a batch of records; their new search words wait in the index."""
+    rows = []
     for record in batch:
         found = _search_words(record)
-        indexed = pg_search.indexed_words(found)
-        words.update(indexed)
-        rows.append(_record_to_row(record, " ".join(found), indexed))
-    return rows, words
+        rows.append(_record_to_row(record, " ".join(found), index.hashes_literal(found)))
+    return rows
 
 
-def _record_to_row(record: dict, text: str, words: Iterable[str]) -> tuple:
+def _record_to_row(record: dict, text: str, hashes: str) -> tuple:
     """The values of pg_sql.WRITE_COLUMNS for one validated record.
 
     Dates, sources and arrays go as text (ISO dates, JSON, array literals): the
@@ -574,7 +570,7 @@ def _record_to_row(record: dict, text: str, words: Iterable[str]) -> tuple:
         values[index] = pg_sql.array_literal(values[index]) if values[index] else "{}"
     values[_SOURCES] = orjson.dumps(values[_SOURCES] or []).decode()
     values.append(text)
-    values.append(pg_search.hashes_literal(words))
+    values.append(hashes)
     return tuple(values)
 
 
