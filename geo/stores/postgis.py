@@ -155,6 +155,8 @@ class PostgisStore:
                     conn.execute(pg_sql.DDL)
                     if found == 1:
                         _fill_search_words(conn)
+                    if found is not None and found < 3:
+                        conn.execute(pg_sql.MIGRATE_2_TO_3)
                     if found is None:
                         conn.execute("INSERT INTO geo_schema (version) VALUES (%s)", (pg_sql.SCHEMA_VERSION,))
                     elif found < pg_sql.SCHEMA_VERSION:
