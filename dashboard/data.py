@@ -132,4 +132,4 @@ def drafts_key(drafts: pd.DataFrame | None) -> str:
     """What the drafts on a map are, for a cache key (Streamlit cannot hash their list columns)."""
     if drafts is None:
         return ""
-    return hashlib.sha256(drafts.drop(columns="geometry").to_json(default_handler=str).encode()).hexdigest()
+    return hashlib.sha256(drafts.drop(columns="geometry").to_json(date_format="iso", default_handler=str).encode()).hexdigest()
