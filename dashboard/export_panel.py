@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.markdown import escape_markdown
 from geo import FORMATS, MEDIA_TYPES, ExportError, IncidentFilter, MapView, export_bytes
+from geo.export.options import BASEMAPS
 
 LABELS = {
     "png": "PNG snapshot", "pdf": "PDF snapshot", "html": "Interactive HTML", "screenshot": "Browser-exact PNG",
@@ -16,6 +17,7 @@ LABELS = {
     "gpkg": "GeoPackage",
 }
 EXTENSIONS = {"screenshot": "png"}
+BASEMAP_LABELS = {"auto": "Web tiles when reachable", "tiles": "Web tiles", "offline": "Offline context map"}
 
 
 def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> None:
@@ -29,11 +31,14 @@ def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> Non
     coarsen = cols[4].number_input("Coarsen to km grid", min_value=0.0, step=1.0, key="export_coarsen",
                                    help="For public release: round every coordinate to a grid of N km "
                                         "(stated in the caption). 0 keeps exact coordinates.")
-    cols = st.columns([2, 1, 3])
+    cols = st.columns([2, 2, 1, 3])
     fmt = cols[0].selectbox("Format", FORMATS, format_func=LABELS.get, key="export_format")
+    basemap = cols[1].selectbox("Snapshot basemap", BASEMAPS, format_func=BASEMAP_LABELS.get, key="export_basemap",
+                                help="PNG, PDF, GIF and MP4: web map tiles, or the project's own context map "
+                                     "(borders, rivers, towns), which needs no internet")
     # What the file was made from: a download is offered only while all of it still holds.
-    inputs = (fmt, flt, title, subtitle, layout, dpi, coarsen, view, _content_signature(frame))
-    if cols[1].button("Prepare", key="export_prepare", type="primary"):
+    inputs = (fmt, flt, title, subtitle, layout, dpi, coarsen, basemap, view, _content_signature(frame))
+    if cols[2].button("Prepare", key="export_prepare", type="primary"):
         bar = st.progress(0.0, text=f"Preparing {LABELS[fmt]}…")
 
         def progress(done: int, total: int) -> None:
@@ -41,7 +46,7 @@ def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> Non
 
         try:
             data = export_bytes(frame, fmt, flt=flt, title=title, subtitle=subtitle, layout=layout, dpi=dpi,
-                                coarsen_km=coarsen or None, progress=progress, view=view)
+                                coarsen_km=coarsen or None, progress=progress, view=view, basemap=basemap)
         except ExportError as err:
             bar.empty()
             st.error(escape_markdown(err))
@@ -50,11 +55,11 @@ def export_panel(frame: pd.DataFrame, flt: IncidentFilter, view: MapView) -> Non
         st.session_state["export_ready"] = (inputs, data)
     ready = st.session_state.get("export_ready")
     if ready and ready[0] != inputs:
-        cols[2].caption("The selection or the options changed since the file was prepared: prepare it again.")
+        cols[3].caption("The selection or the options changed since the file was prepared: prepare it again.")
     elif ready:
         ready_fmt, data = ready[0][0], ready[1]
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
-        cols[2].download_button(f"Download {LABELS[ready_fmt]} ({len(data) / 1e6:.1f} MB)", data,
+        cols[3].download_button(f"Download {LABELS[ready_fmt]} ({len(data) / 1e6:.1f} MB)", data,
                                 file_name=f"incidents-{stamp}.{EXTENSIONS.get(ready_fmt, ready_fmt)}",
                                 mime=MEDIA_TYPES[ready_fmt], key="export_download")
 

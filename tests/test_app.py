@@ -107,12 +107,29 @@ def test_missing_file_is_an_error_message(monkeypatch, tmp_path):
 def test_export_panel_prepares_the_filtered_view(app, fmt, magic):
     app.multiselect(key="actor").select("IRGC").run()
     app.selectbox(key="export_format").set_value(fmt).run()
+    app.selectbox(key="export_basemap").set_value("offline").run()  # no tile fetch, online or not
     next(button for button in app.button if button.label == "Prepare").click().run()
     assert not app.exception, app.exception
     inputs, data = app.session_state["export_ready"]
     assert inputs[0] == fmt and data.startswith(magic)
     if fmt == "csv":
         assert data.decode("utf-8-sig").count("\ndez-") == 8  # only the filtered incidents
+
+
+def test_the_snapshot_basemap_chosen_is_the_one_exported(app, monkeypatch):
+    import dashboard.export_panel as panel
+
+    asked = []
+    real = panel.export_bytes
+    monkeypatch.setattr(panel, "export_bytes", lambda *args, **options: asked.append(options["basemap"])
+                        or real(*args, **options))
+    app.selectbox(key="export_format").set_value("csv").run()
+    app.selectbox(key="export_basemap").set_value("offline").run()
+    next(button for button in app.button if button.label == "Prepare").click().run()
+    assert not app.exception, app.exception
+    assert asked == ["offline"]
+    app.selectbox(key="export_basemap").set_value("auto").run()
+    assert any("changed since the file was prepared" in caption.value for caption in app.caption)
 
 
 def test_a_prepared_file_is_not_offered_once_the_selection_changes(app):
