@@ -122,7 +122,9 @@ def _names_of(row: GeoNamesRow) -> list[str]:
     return names
 
 
-def _closest_curated(gaz: Gazetteer, row: GeoNamesRow, names: list[str], merge_km: dict) -> Place | None:
+def _closest_curated(gaz: Gazetteer, row: GeoNamesRow, names: list[str], merge_km: dict,
+                     feature_km: dict) -> Place | None:
+    """The nearest curated place sharing a name with the row, within its feature's or precision's merge distance."""
     best: tuple[float, Place] | None = None
     for name in names:
         for place_id, _how in gaz.key_matches(normalise(name).split()):
@@ -130,7 +132,8 @@ def _closest_curated(gaz: Gazetteer, row: GeoNamesRow, names: list[str], merge_k
             if place.source != "curated":
                 continue
             distance = distance_km(row.lat, row.lon, place.lat, place.lon)
-            if distance <= merge_km.get(place.precision, 5) and (best is None or distance < best[0]):
+            limit = feature_km.get(place.feature) or merge_km.get(place.precision, 5)
+            if distance <= limit and (best is None or distance < best[0]):
                 best = (distance, place)
     return best[1] if best else None
 
@@ -158,6 +161,7 @@ def import_geonames(dump: str | Path, curated: Gazetteer, existing: str | Path |
     """
     spec = read_data_file("geonames_features.yaml")
     codes, merge_km, town_population = spec["codes"], spec["merge_km"], spec["town_population"]
+    feature_km = spec.get("merge_km_by_feature") or {}
     added: dict[str, dict] = {}
     variants: dict[str, list[str]] = {}
     if existing and Path(existing).exists():
@@ -181,14 +185,14 @@ def import_geonames(dump: str | Path, curated: Gazetteer, existing: str | Path |
     for row in rows:
         # Admin names as the curated gazetteer spells them when it knows the unit.
         if row.feature_code in ("ADM1", "ADM2"):
-            target = _closest_curated(curated, row, _names_of(row), merge_km)
+            target = _closest_curated(curated, row, _names_of(row), merge_km, feature_km)
             if row.feature_code == "ADM1":
                 admin1[row.admin1] = (target.governorate if target and target.governorate else row.name)
             else:
                 admin2[(row.admin1, row.admin2)] = (target.district if target and target.district else row.name)
     for row in rows:
         names = _names_of(row)
-        target = _closest_curated(curated, row, names, merge_km)
+        target = _closest_curated(curated, row, names, merge_km, feature_km)
         if target is not None:
             known = {normalise(name) for name in (*target.names, *variants.get(target.id, ()))}
             new = [name for name in names if normalise(name) not in known][:_MAX_VARIANTS]
