@@ -107,7 +107,7 @@ def spot_actors(tokens: Sequence[Token]) -> list[ActorMention]:
 def _next_to_head(tokens: Sequence[Token], index: int, length: int) -> bool:
     heads = phrase_set("adjective_heads")
     after = index + length + 2
-    if index + length < len(tokens) and tokens[index + length].norm in ("and", "و"):
+    if index + length < len(tokens) and tokens[index + length].norm in word_set("conjunctions", "and"):
         after += 2  # "U.S. and Coalition forces"
     window = range(max(0, index - 2), min(len(tokens), after))
     return any(heads.match_at(tokens, position) for position in window if position != index)

@@ -259,7 +259,7 @@ def _coordinated(tokens: tuple[Token, ...], first: ActorMention, second: ActorMe
     if len(gap) > 1:
         return False
     if gap:
-        return gap[0].norm in ("and", "و")
+        return gap[0].norm in word_set("conjunctions", "and")
     return second.start < len(tokens) and tokens[second.start].norm.startswith("و") and \
         is_arabic(tokens[second.start].norm)
 

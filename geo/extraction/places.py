@@ -291,7 +291,7 @@ def _is_container_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
 
 def _is_list_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
     gap = tokens[end:start]
-    return len(gap) <= 2 and (all(t.is_punct or t.norm in ("and", "or", "و") for t in gap)) and \
+    return len(gap) <= 2 and (all(t.is_punct or t.norm in word_set("conjunctions", "list") for t in gap)) and \
         (bool(gap) or tokens[start].norm.startswith("و"))
 
 
@@ -299,5 +299,5 @@ def _joined_by_between(tokens: Sequence[Token], first: PlaceMention, second: Pla
     if not first.between:
         return False
     gap = tokens[first.end:second.start]
-    joined = any(token.norm in ("and", "و") for token in gap) or tokens[second.start].norm.startswith("و")
+    joined = any(token.norm in word_set("conjunctions", "and") for token in gap) or tokens[second.start].norm.startswith("و")
     return joined and len(gap) <= 3
