@@ -160,6 +160,12 @@ def word_set(*path: str) -> frozenset[str]:
 
 
 @cache
+def prefixes(*path: str) -> tuple[str, ...]:
+    """The normalised words at ``path`` for ``str.startswith``: Arabic words written onto the next one (و, ب, ل)."""
+    return tuple(sorted(word_set(*path)))
+
+
+@cache
 def place_words() -> dict:
     return read_data_file("place_words.yaml")
 

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from geo.extraction.actors import ActorMention, assign_roles, spot_actors
-from geo.extraction.cues import phrase_set, word_set
+from geo.extraction.cues import phrase_set, prefixes, word_set
 from geo.extraction.dates import DateCue, find_date
 from geo.extraction.events import classify, family_of, find_triggers, find_weapons, has_victim
 from geo.extraction.numbers import find_casualties
@@ -260,8 +260,10 @@ def _coordinated(tokens: tuple[Token, ...], first: ActorMention, second: ActorMe
         return False
     if gap:
         return gap[0].norm in word_set("conjunctions", "and")
-    return second.start < len(tokens) and tokens[second.start].norm.startswith("و") and \
-        is_arabic(tokens[second.start].norm)
+    if second.start >= len(tokens):
+        return False
+    norm = tokens[second.start].norm
+    return norm.startswith(prefixes("conjunctions", "attached")) and is_arabic(norm)
 
 
 def _overlaps(actor: ActorMention, mention: PlaceMention) -> bool:

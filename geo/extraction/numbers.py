@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from geo.extraction.cues import PhraseSet, cues, labelled_set, phrase_set, word_set
+from geo.extraction.cues import PhraseSet, cues, labelled_set, phrase_set, prefixes, word_set
 from geo.extraction.sentences import Token
 from geo.textnorm import normalise
 
@@ -70,6 +70,7 @@ def find_casualties(tokens: Sequence[Token], start: int = 0, end: int | None = N
     qualifiers = _qualifiers()
     singular = phrase_set("casualties", "singular")
     conjunctions = word_set("conjunctions", "and")
+    attached, not_attached = prefixes("conjunctions", "attached"), word_set("conjunctions", "not_attached", "casualties")
     for field, key in (("fatalities", "killed"), ("injuries", "injured")):
         words = phrase_set("casualties", key)
         for index in range(start, end):
@@ -80,8 +81,8 @@ def find_casualties(tokens: Sequence[Token], start: int = 0, end: int | None = N
                 for position in (index + distance, index - distance):
                     if start <= position < end and position not in used and best is None:
                         between = tokens[min(position, index) + 1:max(position, index)]
-                        if any(t.is_punct or t.norm in conjunctions or t.norm.startswith("و") and len(t.norm) > 2
-                               and t.norm not in ("واحد", "واحده") for t in between):
+                        if any(t.is_punct or t.norm in conjunctions or t.norm.startswith(attached) and len(t.norm) > 2
+                               and t.norm not in not_attached for t in between):
                             continue
                         value = number_at(tokens, position)
                         if value is not None and not _is_year_or_time(tokens, position):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from geo.distance import distance_km
-from geo.extraction.cues import area_set, phrase_set, place_words, word_set
+from geo.extraction.cues import area_set, phrase_set, place_words, prefixes, word_set
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
 from geo.textnorm import EN_ARTICLES, is_arabic, normalise, word_keys
@@ -54,6 +54,11 @@ class PlaceMention:
     lat: float | None = None
     lon: float | None = None
     precision: str | None = None
+
+
+def _starts_with_and(token: Token) -> bool:
+    """The token starts with "and" written onto it ("ودير الزور"), or with a word's own و (callers rule those out)."""
+    return token.norm.startswith(prefixes("conjunctions", "attached"))
 
 
 def _has(name: str, tokens: Sequence[Token], start: int, end: int) -> bool:
@@ -157,7 +162,7 @@ def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tu
         return False
     if length == 1 and all(gaz.places[place_id].feature in NEIGHBOURHOOD_FEATURES for place_id, _ in found):
         before = {form for token in tokens[max(0, index - 2):index] for form in token.forms}
-        listed = index >= 2 and first.norm.startswith("و")
+        listed = index >= 2 and _starts_with_and(first)
         return bool(before & _neighbourhood_cues()) or listed and _previous_is_neighbourhood(tokens, index)
     return True
 
@@ -279,12 +284,12 @@ def _is_container_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
     gap = tokens[end:start]
     if len(gap) > 4:
         return False
-    breaks = word_set("place_gap_breaks")
+    breaks, not_attached = word_set("place_gap_breaks"), word_set("conjunctions", "not_attached", "place_gap")
     for token in gap:
-        if token.norm in breaks or (token.norm.startswith("و") and is_arabic(token.norm)
-                                    and len(token.norm) > 1 and token.norm not in ("وسط",)):
+        if token.norm in breaks or (_starts_with_and(token) and is_arabic(token.norm)
+                                    and len(token.norm) > 1 and token.norm not in not_attached):
             return False
-    if tokens[start].norm.startswith("و") and is_arabic(tokens[start].norm):
+    if _starts_with_and(tokens[start]) and is_arabic(tokens[start].norm):
         return False
     return True
 
@@ -292,12 +297,13 @@ def _is_container_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
 def _is_list_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
     gap = tokens[end:start]
     return len(gap) <= 2 and (all(t.is_punct or t.norm in word_set("conjunctions", "list") for t in gap)) and \
-        (bool(gap) or tokens[start].norm.startswith("و"))
+        (bool(gap) or _starts_with_and(tokens[start]))
 
 
 def _joined_by_between(tokens: Sequence[Token], first: PlaceMention, second: PlaceMention) -> bool:
     if not first.between:
         return False
     gap = tokens[first.end:second.start]
-    joined = any(token.norm in word_set("conjunctions", "and") for token in gap) or tokens[second.start].norm.startswith("و")
+    conjunctions = word_set("conjunctions", "and")
+    joined = any(token.norm in conjunctions for token in gap) or _starts_with_and(tokens[second.start])
     return joined and len(gap) <= 3
