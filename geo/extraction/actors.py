@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from geo.actors import registry
-from geo.extraction.cues import PhraseSet, labelled_set, phrase_set, word_set
+from geo.extraction.cues import PhraseSet, labelled_set, phrase_set, prefixes, word_set
 from geo.extraction.sentences import Token
 from geo.textnorm import is_arabic
 
@@ -128,6 +128,7 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
     suspected = phrase_set("roles", "suspected")
     member_nouns = phrase_set("roles", "member_nouns")
     associate_before = phrase_set("roles", "associate_before")
+    belonging = prefixes("prefixes", "belonging")
     arabic = any(is_arabic(token.norm) for token in tokens[:8])
     pairs = _between_pairs(tokens, mentions)
     out: list[ActorMention] = []
@@ -149,8 +150,8 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
             role, explicit = "agent", True  # "members of X arrested ...": the subject
         elif _ends_cue(target_before, tokens, start) or \
                 (not arabic and target_after.any_in(tokens, end, end + 2)) or \
-                (arabic and tokens[start].norm.startswith("ل") and any(target_before.match_at(tokens, k)
-                                                                        for k in range(max(0, start - 5), start))):
+                (arabic and tokens[start].norm.startswith(belonging) and any(target_before.match_at(tokens, k)
+                                                                             for k in range(max(0, start - 5), start))):
             role, explicit = "target", True
         elif agent_before.any_in(tokens, max(0, start - 2), start) or _relative_doer(tokens, end):
             role, explicit = "agent", True

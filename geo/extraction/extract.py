@@ -204,7 +204,8 @@ def _refers_back(tokens: tuple[Token, ...], trigger: tuple[int, int, str]) -> bo
     """The trigger is definite ("The strikes", "these strikes", "الغارات"): an event already reported."""
     start = trigger[0]
     if is_arabic(tokens[start].norm):
-        return tokens[start].text.lstrip("وفب").startswith("ال")
+        clitics = "".join(prefixes("prefixes", "before_article"))  # one letter each, so any run of them
+        return tokens[start].text.lstrip(clitics).startswith(prefixes("prefixes", "article"))
     return start > 0 and tokens[start - 1].norm in word_set("definite")
 
 

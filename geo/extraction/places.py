@@ -158,7 +158,8 @@ def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tu
             return False
         return len("".join(token.norm for token in content)) >= 3
     # ل/لل attached ("لفرع الأمن", "لميليشيا") means "belonging to", not a place where something happened
-    if first.norm.startswith("ل") and not gaz.direct_matches([token.norm for token in words]):
+    belonging = first.norm.startswith(prefixes("prefixes", "belonging"))
+    if belonging and not gaz.direct_matches([token.norm for token in words]):
         return False
     if length == 1 and all(gaz.places[place_id].feature in NEIGHBOURHOOD_FEATURES for place_id, _ in found):
         before = {form for token in tokens[max(0, index - 2):index] for form in token.forms}
@@ -186,7 +187,7 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     before_start = max(0, start - 3)
     first_forms = tokens[start].forms
     near = _has("near", tokens, before_start, start) or any(
-        form in ("بمحيط", "محيط") for form in first_forms)
+        form in word_set("near_in_name") for form in first_forms)
     # English may put the area word after the name ("Hajin desert", "Hajin countryside"); in Arabic
     # one after the name locates it in the next place ("حقل العمر بريف دير الزور")
     area_after = end < len(tokens) and not is_arabic(tokens[end].norm)
@@ -204,7 +205,7 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
         area_after and countryside_words.any_in(tokens, end, end + 1)
     between = any(token.norm in word_set("roles", "between") for token in tokens[before_start:start])
     locative = near or any(token.norm in word_set("locative") for token in tokens[max(0, start - 2):start]) \
-        or tokens[start].norm.startswith(("ب", "في"))
+        or tokens[start].norm.startswith(prefixes("prefixes", "locative"))
     span_start = start
     generic = phrase_set("generic")
     while span_start > 0 and (generic.match_at(tokens, span_start - 1) or _has("near", tokens, span_start - 1,
