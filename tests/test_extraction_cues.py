@@ -1,9 +1,13 @@
-"""The cue file's event section: checked against the ACLED taxonomy when it loads."""
+"""The cue file: its event section checked against the ACLED taxonomy when it loads, its words matched as the text is."""
+
+import datetime as dt
 
 import pytest
 
 from geo.extraction.cues import CUES_FILE, CueError, cue_problems, cues, load_cues
+from geo.extraction.dates import DateCue, find_date
 from geo.extraction.events import classify, family_of, has_victim
+from geo.extraction.sentences import tokenise
 from geo.schema import event_types
 
 
@@ -63,3 +67,10 @@ def test_every_trigger_kind_classifies_into_the_taxonomy(kind):
 def test_moves_and_protests_have_no_victim():
     assert not has_victim(family_of("relocate")) and not has_victim(family_of("base"))
     assert not has_victim(family_of("protest")) and has_victim(family_of("strike"))
+
+
+@pytest.mark.parametrize("marker", ["الماضي", "الفائت"])
+def test_a_month_marker_with_hamza_matches_like_the_text(marker):
+    # cue words are normalised as the text is: "الفائت" in the file meets "الفايت" in a token
+    cue = find_date(tokenise(f"اعتقل شاب شباط {marker}."), dt.date(2024, 3, 6), None)
+    assert cue == DateCue(dt.date(2024, 2, 15), "month", "explicit")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from geo.extraction.cues import PhraseSet, cues, labelled_set, phrase_set
+from geo.extraction.cues import PhraseSet, cues, labelled_set, phrase_set, word_set
 from geo.extraction.sentences import Token
 from geo.textnorm import is_arabic
 
@@ -105,11 +105,17 @@ def _month_only(tokens: Sequence[Token], published: dt.date | None) -> dt.date |
             continue
         before = tokens[index - 1].norm if index else ""
         after = tokens[index + hit[0]].norm if index + hit[0] < len(tokens) else ""
-        if after in ("الماضي", "الفائت") or before in ("in", "last", "during", "since") or \
-                (before in ("في", "خلال", "منذ") and after not in ("", ",")):
+        if _marks_month_only(before, after):
             year = published.year if hit[1] <= published.month else published.year - 1
             return dt.date(year, int(hit[1]), 15)
     return None
+
+
+def _marks_month_only(before: str, after: str) -> bool:
+    """The words next to a month name (normalised, "" at the sentence's edge) make it the event's month."""
+    arabic, english = ("dates", "month_only", "ar"), ("dates", "month_only", "en")
+    return after in word_set(*arabic, "after") or before in word_set(*english, "before") or \
+        (before in word_set(*arabic, "before") and after not in ("", ","))
 
 
 def find_date(tokens: Sequence[Token], published: dt.date | None, previous: DateCue | None) -> DateCue | None:
@@ -151,6 +157,6 @@ def find_date(tokens: Sequence[Token], published: dt.date | None, previous: Date
 def _is_weekday_use(tokens: Sequence[Token], index: int) -> bool:
     """English short weekday names ("Sun", "Mon") count only capitalised, not as ordinary words."""
     token = tokens[index]
-    if token.norm in ("sun", "mon", "sat", "wed", "thu", "fri", "tue"):
+    if token.norm in word_set("dates", "short_weekdays"):
         return token.text[:1].isupper()
     return True
