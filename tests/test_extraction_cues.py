@@ -6,7 +6,7 @@ import pytest
 
 from geo.extraction.cues import CUES_FILE, CueError, cue_problems, cues, load_cues
 from geo.extraction.dates import DateCue, find_date
-from geo.extraction.events import classify, family_of, has_victim
+from geo.extraction.events import classify, family_of, happens_at_destination, has_victim
 from geo.extraction.sentences import tokenise
 from geo.schema import event_types
 
@@ -31,8 +31,13 @@ def test_shipped_cue_file_has_no_problems():
      r"extraction_cues.yaml: events.remote.by_weapon: weapon family 'artillery' has no sub-event type"),
     ("    en: [against, at, members of,", "    en: [on, against, at, members of,",
      r"extraction_cues.yaml: roles.target_before.en: True is not text — quote it"),
+    ("at_destination: [relocate, base]", "at_destination: [relocate, bases]",
+     r"extraction_cues.yaml: events.at_destination: 'bases' is not a trigger kind \(one of .*relocate.*\) — "
+     r"use a kind under `triggers`"),
+    ("  at_destination: [relocate, base]\n", "",
+     r"extraction_cues.yaml: events.at_destination: expected a list of trigger kinds, got None"),
 ], ids=["sub-event type", "event type", "weapon sub-event type", "clash", "kind without family",
-        "weapon without sub-event type", "unquoted on"])
+        "weapon without sub-event type", "unquoted on", "destination kind", "no destination kinds"])
 def test_a_broken_cue_file_names_file_key_and_value(tmp_path, old, new, message):
     text = CUES_FILE.read_text(encoding="utf-8")
     assert text.count(old) == 1
@@ -62,6 +67,11 @@ def test_every_trigger_kind_classifies_into_the_taxonomy(kind):
             event_type, sub, _ = classify(kind, weapons, "Russia", actor2)
             assert sub in taxonomy[event_type]
     assert isinstance(family_of(kind), str)
+
+
+def test_only_moves_and_bases_happen_at_a_destination():
+    assert happens_at_destination("relocate") and happens_at_destination("base")
+    assert not any(happens_at_destination(kind) for kind in ("strike", "attack", "arrest", "protest"))
 
 
 def test_moves_and_protests_have_no_victim():

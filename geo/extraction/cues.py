@@ -103,6 +103,7 @@ def cue_problems(data: dict) -> list[str]:
     by_weapon = remote.get("by_weapon") or {}
     problems += _taxonomy_problems("events.remote", remote.get("event_type"),
                                    {f"events.remote.by_weapon.{weapon}": sub for weapon, sub in by_weapon.items()})
+    problems += _kind_problems("events.at_destination", events.get("at_destination"), data.get("triggers") or {})
     families = events.get("families") or {}
     for kind in data.get("triggers") or {}:
         if kind not in families:
@@ -116,6 +117,14 @@ def cue_problems(data: dict) -> list[str]:
             problems.append(f"events.remote.by_weapon: weapon family {weapon!r} has no sub-event type — "
                             f"add `{weapon}: <sub-event type>`")
     return problems + _non_text_words(data, "")
+
+
+def _kind_problems(key: str, kinds: object, triggers: dict) -> list[str]:
+    """Problems of a list that must hold trigger kinds."""
+    if not isinstance(kinds, list):
+        return [f"{key}: expected a list of trigger kinds, got {kinds!r} — list kinds under `triggers`"]
+    return [f"{key}: {kind!r} is not a trigger kind (one of {', '.join(map(str, triggers))}) — "
+            "use a kind under `triggers`" for kind in kinds if kind not in triggers]
 
 
 def _non_text_words(node: object, key: str) -> list[str]:

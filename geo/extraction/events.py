@@ -36,6 +36,12 @@ def has_victim(family: str) -> bool:
     return family not in _events()["no_victim"]
 
 
+@cache
+def happens_at_destination(kind: str) -> bool:
+    """An event of the trigger kind may take place where something went: a move or a new base, not a strike."""
+    return kind in _events()["at_destination"]
+
+
 def find_triggers(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every event trigger word in the tokens."""
     return [(start, end, str(kind)) for start, end, kind in labelled_set("triggers").find(tokens)]

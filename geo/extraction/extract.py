@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from geo.extraction.actors import ActorMention, assign_roles, spot_actors
 from geo.extraction.cues import phrase_set, prefixes, word_set
 from geo.extraction.dates import DateCue, find_date
-from geo.extraction.events import classify, family_of, find_triggers, find_weapons, has_victim
+from geo.extraction.events import classify, family_of, find_triggers, find_weapons, happens_at_destination, has_victim
 from geo.extraction.numbers import find_casualties
 from geo.extraction.places import PlaceMention, event_places, resolve, spot_places
 from geo.extraction.sentences import Sentence, Token, split_sentences
@@ -111,7 +111,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
                 continue
             kind = trigger[2]
             if mention.origin or (mention.aside and kind != "protest") or \
-                    (mention.destination and kind not in ("relocate", "base")):
+                    (mention.destination and not happens_at_destination(kind)):
                 continue
             if _overlaps_actor(mention, actors) and not mention.locative:
                 continue
