@@ -18,7 +18,7 @@ from geo.extraction.cues import phrase_set, prefixes, word_set
 from geo.extraction.dates import DateCue, find_date
 from geo.extraction.events import classify, family_of, find_triggers, find_weapons, happens_at_destination, has_victim
 from geo.extraction.numbers import find_casualties
-from geo.extraction.places import PlaceMention, event_places, resolve, spot_places
+from geo.extraction.places import ADMIN_AREA_FEATURES, PlaceMention, event_places, resolve, spot_places
 from geo.extraction.sentences import Sentence, Token, split_sentences
 from geo.gazetteer import Gazetteer, gazetteer
 from geo.textnorm import is_arabic
@@ -74,7 +74,7 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
     spotted = [spot_places(sentence, gaz) for sentence in sentences]
     context_ids = {ids[0] for mentions in spotted for m in mentions if len(ids := m.candidates) == 1}
     points = [(gaz.places[i].lat, gaz.places[i].lon) for i in context_ids
-              if gaz.places[i].feature not in ("governorate", "district", "subdistrict")]
+              if gaz.places[i].feature not in ADMIN_AREA_FEATURES]
     centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)) if points else None
     background = phrase_set("background")
     drafts: list[Draft] = []

@@ -21,8 +21,11 @@ from geo.gazetteer import Gazetteer, Place
 from geo.textnorm import EN_ARTICLES, is_arabic, normalise, word_keys
 
 MAX_WORDS = 6
-# Gazetteer feature types (the vocabulary of gazetteer.yaml, not words of the text) that only set context.
-ADMIN_FEATURES = frozenset({"governorate", "district", "subdistrict", "river"})
+# Gazetteer feature types (the vocabulary of gazetteer.yaml, not words of the text) of administrative
+# areas: their points are nominal, so they do not place the article's events.
+ADMIN_AREA_FEATURES = frozenset({"governorate", "district", "subdistrict"})
+# Feature types that only set context, never an event place.
+ADMIN_FEATURES = ADMIN_AREA_FEATURES | {"river"}
 NEIGHBOURHOOD_FEATURES = frozenset({"neighbourhood"})
 
 
