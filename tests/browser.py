@@ -89,36 +89,98 @@ def chromium_page(width: int = 1400, height: int = 1000):
             browser.close()
 
 
-def map_frame(page, timeout_ms: int = 30000):
-    """The frame holding the Leaflet map, once the incident layer has drawn."""
-    deadline = time.time() + timeout_ms / 1000
-    while time.time() < deadline:
+# Every document on the page, the iframes' too (Streamlit's component frames share its origin), and
+# the incident counts the maps in them show.
+_SHOWN_COUNTS = """() => {
+  const docs = [document];
+  for (let i = 0; i < docs.length; i++) {
+    for (const iframe of docs[i].querySelectorAll('iframe')) {
+      try { if (iframe.contentDocument) docs.push(iframe.contentDocument); } catch (e) { /* another origin */ }
+    }
+  }
+  return docs.map(d => d.querySelector('[data-incident-count]')).filter(Boolean)
+    .map(node => node.getAttribute('data-incident-count'));
+}"""
+
+
+def _frame_showing(page, expected: str | None, timeout_ms: int):
+    """The frame whose map shows ``expected`` incidents (any number if None), or None at the deadline."""
+    from playwright.sync_api import Error
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    test = f"const shown = ({_SHOWN_COUNTS})(); return expected === null ? shown.length > 0 : shown.includes(expected);"
+    selector = "[data-incident-count]" if expected is None else f"[data-incident-count='{expected}']"
+    deadline = time.monotonic() + timeout_ms / 1000
+    while (left_ms := (deadline - time.monotonic()) * 1000) > 0:
+        try:
+            page.wait_for_function(f"expected => {{ {test} }}", arg=expected, timeout=left_ms)
+        except PlaywrightTimeoutError:
+            return None
+        except Error:  # the page's context replaced under the wait (a navigation): wait again
+            continue
         for frame in page.frames:
             try:
-                if frame.locator("[data-incident-count]").count():
+                if frame.locator(selector).count():
                     return frame
-            except Exception:  # noqa: BLE001 - frames come and go while Streamlit rerenders
+            except Error:  # the frame went away between the page's answer and this look: wait again
                 continue
-        page.wait_for_timeout(250)
-    raise AssertionError("the map never rendered its incidents")
+    return None
+
+
+def map_frame(page, timeout_ms: int = 30000):
+    """The frame holding the Leaflet map, once the incident layer has drawn."""
+    frame = _frame_showing(page, None, timeout_ms)
+    if frame is None:
+        raise AssertionError("the map never rendered its incidents")
+    return frame
 
 
 def wait_for_count(page, expected: int, timeout_ms: int = 30000):
     """Wait until the map shows `expected` incidents; returns the frame."""
-    deadline = time.time() + timeout_ms / 1000
-    last = None
-    while time.time() < deadline:
-        for frame in page.frames:
-            try:
-                node = frame.locator("[data-incident-count]")
-                if node.count():
-                    last = node.first.get_attribute("data-incident-count")
-                    if last == str(expected):
-                        return frame
-            except Exception:  # noqa: BLE001
-                continue
-        page.wait_for_timeout(250)
-    raise AssertionError(f"the map shows {last} incidents, expected {expected}")
+    frame = _frame_showing(page, str(expected), timeout_ms)
+    if frame is None:
+        shown = page.evaluate(_SHOWN_COUNTS)
+        raise AssertionError(f"the map shows {', '.join(shown) if shown else 'no'} incidents, expected {expected}")
+    return frame
+
+
+def settle(target, predicate: str, arg=None, timeout_ms: int = 30000) -> bool:
+    """Wait until the JS ``predicate`` holds in ``target`` (a page or a frame), as Playwright's ``expect``
+    retries: False at the deadline, so the caller's own assertion then says what the page shows instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        target.wait_for_function(predicate, arg=arg, timeout=timeout_ms)
+    except PlaywrightTimeoutError:
+        return False
+    return True
+
+
+# Streamlit marks its root with the state of the script run: "running" while a rerun is under way.
+_APP_IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
+
+
+def wait_for_app_idle(page, timeout_ms: int = 30000) -> None:
+    """Wait until no Streamlit script run is in progress (the "Running..." status widget is gone)."""
+    page.wait_for_function(_APP_IDLE, timeout=timeout_ms)
+
+
+def wait_for_page_drawn(page, timeout_ms: int = 30000) -> None:
+    """Wait until the run has finished and every element has drawn: no loading skeleton left,
+    each chart and table holding its canvas."""
+    page.wait_for_function(
+        "() => (" + _APP_IDLE + ")() && !document.querySelector('[data-testid=stSkeleton]')"
+        " && [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].every(c => c.querySelector('canvas, svg'))"
+        " && [...document.querySelectorAll('[data-testid=stDataFrame]')].every(t => t.querySelector('canvas'))",
+        timeout=timeout_ms,
+    )
+
+
+def wait_for_map_still(frame, timeout_ms: int = 10000) -> None:
+    """Wait until Leaflet.markercluster has finished animating a zoom (it marks the map pane with
+    ``leaflet-cluster-anim`` until the old clusters, fading out but still clickable, are removed)."""
+    frame.wait_for_function("() => !window.incidentLayer.map.getPane('mapPane').classList.contains('leaflet-cluster-anim')",
+                            timeout=timeout_ms)
 
 
 def headline(page, label: str) -> str:
@@ -131,7 +193,10 @@ def open_popup(page, frame, incident_id: str) -> None:
     """Zoom to an incident and click its marker like a user would."""
     frame.evaluate("id => { const l = window.incidentLayer; const i = l.data.ids.indexOf(id);"
                    " l.map.setView([l.data.p.lat[i], l.data.p.lon[i]], 15, {animate: false}); }", incident_id)
-    page.wait_for_timeout(800)
+    # Clicked while the clusters still animate, the point could land on a fading cluster, not the marker.
+    frame.wait_for_function("id => { const l = window.incidentLayer; return l.map.hasLayer(l.markers[l.data.ids.indexOf(id)]); }",
+                            arg=incident_id, timeout=10000)
+    wait_for_map_still(frame)
     point = frame.evaluate("id => { const l = window.incidentLayer; const i = l.data.ids.indexOf(id);"
                            " const p = l.map.latLngToContainerPoint([l.data.p.lat[i], l.data.p.lon[i]]);"
                            " const r = l.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
