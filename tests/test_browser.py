@@ -15,8 +15,12 @@ from tests.browser import (
     map_frame,
     open_popup,
     require_browser,
+    settle,
     streamlit_server,
+    wait_for_app_idle,
     wait_for_count,
+    wait_for_map_still,
+    wait_for_page_drawn,
 )
 from tests.paths import SEED_RECORD
 
@@ -46,6 +50,16 @@ HOSTILE = """
 # What the unfiltered map shows: the frozen seed record plus the hostile incident.
 SHOWN = len(parse_incidents(SEED_RECORD.read_bytes(), str(SEED_RECORD))[0]) + 1
 
+# An image that fails to load, like the hostile markup's `<img src=x>`: once its error handler has run in a
+# document, an `onerror` the page had let through there would have run too. False if it never fires.
+FAILED_IMAGE = """() => new Promise(resolve => {
+  const img = document.createElement('img');
+  img.onerror = () => { img.remove(); resolve(true); };
+  setTimeout(() => resolve(false), 15000);
+  img.src = 'x';
+  document.body.appendChild(img);
+})"""
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
@@ -67,7 +81,7 @@ def test_map_renders_with_markers_and_screenshot(server):
         assert frame.locator(".incident-legend").inner_text().count("(") >= 2
         assert headline(page, "Incidents") == str(SHOWN)
         ARTIFACTS.mkdir(exist_ok=True)
-        page.wait_for_timeout(500)
+        wait_for_page_drawn(page)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
         assert not page.js_errors, page.js_errors
 
@@ -119,7 +133,9 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(server):
         assert popup.locator("img, script, b").count() == 0
         link = popup.locator("a")
         assert link.count() == 1 and link.get_attribute("href") == "https://example.org/report?a=1&b=<2>"
-        page.wait_for_timeout(500)
+        # Injected markup's <script> runs as it is inserted or never; its `onerror` only once the image has
+        # failed to load: wait until an image of ours has failed, in the map's frame and in the page.
+        assert frame.evaluate(FAILED_IMAGE) and page.evaluate(FAILED_IMAGE)
         assert frame.evaluate("() => window.__xss") is None and page.evaluate("() => window.__xss") is None
 
 
@@ -147,7 +163,8 @@ def test_shared_url_restores_the_view(server):
     with chromium_page() as page:
         page.goto(server + "/?actor=IRGC&role=acted&lat=35.33000&lon=40.14000&zoom=11&basemap=dark")
         frame = wait_for_count(page, 8)
-        page.wait_for_timeout(500)
+        settle(frame, "() => { const m = window.incidentLayer.map, c = m.getCenter();"
+                      " return Math.abs(c.lat - 35.33) < 0.01 && Math.abs(c.lng - 40.14) < 0.01 && m.getZoom() === 11; }")
         view = frame.evaluate("() => { const m = window.incidentLayer.map; const c = m.getCenter();"
                               " return [c.lat, c.lng, m.getZoom()]; }")
         assert abs(view[0] - 35.33) < 0.01 and abs(view[1] - 40.14) < 0.01 and view[2] == 11
@@ -186,22 +203,27 @@ def test_curator_adds_an_incident_by_clicking_the_map(tmp_path):
     env = {"GEO_CACHE_DIR": str(tmp_path / "cache"), "INCIDENT_CURATOR_SECRET": "s3cret-for-tests"}
     with streamlit_server(record, env=env) as url, chromium_page() as page:
         page.goto(url)
-        frame = wait_for_count(page, SHOWN - 1)
+        read_only_map = wait_for_count(page, SHOWN - 1).frame_element()
         page.get_by_label("Your name").fill("Curator Browser")
         page.get_by_label("Curator secret").fill("s3cret-for-tests")
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_function("() => document.body.innerText.includes('Signed in as')")
         page.get_by_role("tab", name="Edit").wait_for()
-        page.wait_for_timeout(2000)  # the map remounts once it starts returning clicks
+        # Signed in, the map gets a new key so that it returns clicks: Streamlit drops the read-only map's
+        # frame and mounts another.
+        page.wait_for_function("iframe => !iframe.isConnected", arg=read_only_map, timeout=30000)
         frame = wait_for_count(page, SHOWN - 1)
+        wait_for_app_idle(page)
         # An empty spot of desert south of al-Mayadin, in the map's own coordinates.
         frame.evaluate("() => window.incidentLayer.map.setView([34.80, 40.60], 11, {animate: false})")
-        page.wait_for_timeout(800)
+        wait_for_map_still(frame)
         point = frame.evaluate("() => { const m = window.incidentLayer.map; const p = m.latLngToContainerPoint([34.80, 40.60]);"
                                " const r = m.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }")
         box = frame.frame_element().bounding_box()
         page.mouse.click(box["x"] + point[0], box["y"] + point[1])
-        page.wait_for_timeout(2000)
+        # The click reaches the script (a rerun), which notes it in the Edit tab, drawn while still hidden.
+        page.wait_for_function("() => document.body.textContent.includes('Map click: 34.8')", timeout=30000)
+        wait_for_app_idle(page)
         page.screenshot(path=str(ARTIFACTS / "curator-click.png"), full_page=True)
         page.get_by_role("tab", name="Edit").click()
         page.wait_for_function("() => document.body.innerText.includes('Map click: 34.8')", timeout=20000)
