@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import file_signature, store_for
+from dashboard.data import database_changed, file_signature, store_for
 from dashboard.markdown import escape_markdown
 from geo import (
     ConflictError,
@@ -326,6 +326,7 @@ def _delete(store, incident_id: str) -> None:
 
 def _written(message: str) -> None:
     """Close the editor and say what was written, on the next run's page."""
+    database_changed()
     st.session_state["editor_loaded"] = False
     st.session_state["flash"] = message
     st.rerun()
@@ -467,5 +468,6 @@ def _merge_draft(store, target: str, draft: dict, curator: str, index: int) -> N
         st.error(f"Not merged: {escape_markdown(err)}")
         return
     _drop_draft(index)
+    database_changed()
     st.session_state["flash"] = f"Draft's sources merged into {target}."
     st.rerun()

@@ -61,9 +61,25 @@ def store_for(url_or_path: str | Path):
     return stores[url_or_path]
 
 
+# How long a query's rows are reused across reruns (a click in the table, a
+# tab, the export form) before the database is asked again: another curator's
+# edit shows within this; this session's own edits show at once.
+DATABASE_ROWS_TTL_S = 30
+
+
 def load_from_database(url: str, flt: IncidentFilter):
     """Only the incidents matching the filter leave the database (the filter runs in SQL)."""
+    return _database_rows(url, flt)
+
+
+@st.cache_resource(ttl=DATABASE_ROWS_TTL_S, max_entries=8, show_spinner="Querying the incident database…")
+def _database_rows(url: str, flt: IncidentFilter):
     return store_for(url).load(flt)
+
+
+def database_changed() -> None:
+    """Forget the rows read from the database: an edit was just written there."""
+    _database_rows.clear()
 
 
 def file_signature(path: Path) -> tuple[str, int, int]:
