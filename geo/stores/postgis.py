@@ -397,7 +397,9 @@ class PostgisStore:
             pending: deque[Future] = deque()
             write = _copy_batch if _is_empty(conn) else _write_batch
             index = pg_search.WordIndex()
-            formatting = conn.cursor()  # only lends psycopg's COPY formatting to this thread
+            # Never executes anything: it only lends psycopg's COPY formatter (and its
+            # adapters) to this thread, while the connection is the writer's.
+            formatting = conn.cursor()
             try:
                 for batch in _batches(records, batch_size):
                     batch = list({record["id"]: record for record in batch}.values())  # last one wins
