@@ -66,7 +66,7 @@ FAILED_IMAGE = """() => new Promise(resolve => {
 def first_resize_hold_ms() -> int:
     """How long the map re-applies its initial view while its host sizes the frame (incident_layer.js)."""
     source = (REPO / "geo" / "static" / "incident_layer.js").read_text("utf-8")
-    match = re.search(r"settleUntil = Date\.now\(\) \+ (\d+);", source)
+    match = re.search(r"var FIRST_RESIZE_HOLD_MS = (\d+);", source)
     assert match, "incident_layer.js no longer holds the initial view for a set time: revisit this test"
     return int(match.group(1))
 

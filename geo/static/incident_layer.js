@@ -8,6 +8,9 @@
   "use strict";
 
   var DAY = 86400000;
+  // While Streamlit sizes the map's frame, each resize re-applies the initial
+  // view for this long (ms); later resizes are the user's and are left alone.
+  var FIRST_RESIZE_HOLD_MS = 3000;
 
   function isHttp(url) {
     return typeof url === "string" && /^https?:\/\/[^\s]+$/i.test(url.trim());
@@ -300,7 +303,7 @@
       }
     }
     apply();
-    var settleUntil = Date.now() + 3000;
+    var settleUntil = Date.now() + FIRST_RESIZE_HOLD_MS;
     map.on("resize", function () { if (Date.now() < settleUntil) apply(); });
   }
 
