@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from any fol
 from dashboard import curator  # noqa: E402
 from dashboard.data import (  # noqa: E402
     database_facets,
+    database_map,
     database_url,
     filtered_record,
     load_from_database,
@@ -30,9 +31,7 @@ from geo import (
     GeoError,
     MapView,
     basemaps,
-    build_map,
     describe,
-    district_choropleth,
     redact,
 )  # noqa: E402
 
@@ -104,7 +103,7 @@ def main() -> None:
     # would remount the map and drop a click in flight. The map reads them from the URL itself.
     map_view = replace(view, center=None, zoom=None)
     if db_url:
-        fmap = build_map(shown, map_view, drafts=drafts, choropleth=district_choropleth(shown))
+        fmap = database_map(shown, map_view, drafts)
     else:
         fmap = record_map(path, flt, map_view, drafts)
     returned = ["last_active_drawing"] + (["last_clicked"] if editor else [])

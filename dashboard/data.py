@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import os
 import sys
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -74,7 +75,9 @@ def load_from_database(url: str, flt: IncidentFilter):
 
 @st.cache_resource(ttl=DATABASE_ROWS_TTL_S, max_entries=8, show_spinner="Querying the incident database…")
 def _database_rows(url: str, flt: IncidentFilter):
-    return store_for(url).load(flt)
+    frame, problems = store_for(url).load(flt)
+    frame.attrs["read"] = uuid.uuid4().hex  # names this read, for the map drawn from it (see database_map)
+    return frame, problems
 
 
 def database_changed() -> None:
@@ -129,10 +132,8 @@ def filtered_record(path: Path, flt: IncidentFilter):
 
 
 @st.cache_resource(max_entries=8, show_spinner="Drawing the map…")
-def _record_map(signature: tuple[str, int, int], flt: IncidentFilter, view: MapView, drafts_key: str,
-                _drafts: pd.DataFrame | None):
-    shown = _filtered(signature, flt)
-    return build_map(shown, view, drafts=_drafts, choropleth=district_choropleth(shown))
+def _map(rows_key: tuple, view: MapView, drafts_key: str, _shown: pd.DataFrame, _drafts: pd.DataFrame | None):
+    return build_map(_shown, view, drafts=_drafts, choropleth=district_choropleth(_shown))
 
 
 def record_map(path: Path, flt: IncidentFilter, view: MapView, drafts: pd.DataFrame | None = None):
@@ -141,7 +142,13 @@ def record_map(path: Path, flt: IncidentFilter, view: MapView, drafts: pd.DataFr
     At 100k incidents a build takes about half a second; reruns caused by other
     widgets (the table, tabs, the export form, the review of one draft) reuse it.
     """
-    return _record_map(file_signature(path), flt, view, drafts_key(drafts), drafts)
+    signature = file_signature(path)
+    return _map((signature, flt), view, drafts_key(drafts), _filtered(signature, flt), drafts)
+
+
+def database_map(shown: pd.DataFrame, view: MapView, drafts: pd.DataFrame | None = None):
+    """The map of rows from `load_from_database` and the drafts, built once per read of the rows and view."""
+    return _map(("database", shown.attrs["read"]), view, drafts_key(drafts), shown, drafts)
 
 
 def drafts_key(drafts: pd.DataFrame | None) -> str:

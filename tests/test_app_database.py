@@ -111,3 +111,16 @@ def test_rows_are_reused_across_reruns_until_this_session_writes(database, pg_ur
     fresh = load_from_database(pg_url, flt)
     assert fresh is not first
     assert fresh[0].set_index("id").loc[ident, "description"] == "corrected by a curator"
+
+
+def test_the_database_map_is_drawn_once_per_read_of_the_rows(database, pg_url):
+    from dashboard.data import database_changed, database_map, load_from_database
+    from geo import MapView
+    from geo.filters import IncidentFilter
+
+    flt, view = IncidentFilter(actors=("IRGC",)), MapView()
+    rows = load_from_database(pg_url, flt)[0]
+    first = database_map(rows, view)
+    assert database_map(load_from_database(pg_url, flt)[0], view) is first  # a rerun: not drawn again
+    database_changed()
+    assert database_map(load_from_database(pg_url, flt)[0], view) is not first  # new rows, new map
