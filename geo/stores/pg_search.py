@@ -3,7 +3,7 @@
 A search term (normalised, no spaces) matches an incident when it is a
 substring of the incident's search text, as in the in-memory filter. Since the
 term holds no space, it is then a substring of one of the text's words. So the
-database keeps, per incident, the 32-bit hashes of its distinct words
+database keeps, per incident, the 32-bit hashes of its words
 (``search_words``, a GIN-indexed ``int4[]``) and, once per distinct word, the
 word and its hash (``search_vocab``, trigram-indexed). A query finds the
 vocabulary words holding the term, then the incidents holding any of their
@@ -88,7 +88,7 @@ def write_vocabulary(conn: psycopg.Connection, words: list[tuple[str, int]]) -> 
 def copy_vocabulary(conn: psycopg.Connection, data: bytes) -> bool:
     """COPY new words (``word<TAB>hash`` rows) into ``search_vocab``; False, with nothing added, if one was there.
 
-    COPY skips the conflict check of `merge_vocabulary`, which costs the
+    COPY skips the conflict check of `write_vocabulary`, which costs the
     server a third more per word; callers fall back to it on False.
     """
     try:
@@ -98,16 +98,6 @@ def copy_vocabulary(conn: psycopg.Connection, data: bytes) -> bool:
     except psycopg.errors.UniqueViolation:
         return False
     return True
-
-
-def merge_vocabulary(conn: psycopg.Connection, data: bytes) -> None:
-    """Add words (``word<TAB>hash`` rows) to ``search_vocab`` through a staging table; words there are left alone."""
-    with conn.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS search_vocab_staging (LIKE search_vocab) ON COMMIT DROP")
-        with cursor.copy("COPY search_vocab_staging (word, hash) FROM STDIN") as copy:
-            copy.write(data)
-        cursor.execute("INSERT INTO search_vocab SELECT * FROM search_vocab_staging ON CONFLICT (word) DO NOTHING")
-        cursor.execute("TRUNCATE search_vocab_staging")
 
 
 def term_hashes(conn: psycopg.Connection, term: str) -> list[int] | None:
