@@ -21,7 +21,7 @@ from shapely import points
 
 from geo.errors import Problem
 from geo.files import atomic_write, replacing
-from geo.frame import LIST_COLUMNS, unify_string_columns
+from geo.frame import LIST_COLUMNS, REPEATED_TEXT_COLUMNS, unify_string_columns
 from geo.gctools import gc_paused
 from geo.schema import data_fingerprint
 
@@ -63,7 +63,8 @@ def _read_entry(folder: Path, key: str) -> tuple[gpd.GeoDataFrame, list[Problem]
         return None
     frame_path, lists_path, problems_path = paths
     try:
-        table = pd.read_parquet(frame_path)
+        # Repeated text read as dictionaries: each value becomes one shared object (see geo.frame._shared).
+        table = pd.read_parquet(frame_path, read_dictionary=list(REPEATED_TEXT_COLUMNS))
         # One JSON document per entry, not one per cell: 400k small json.loads calls took seconds.
         lists = orjson.loads(lists_path.read_bytes())
         problems = [Problem(**item) for item in json.loads(problems_path.read_text("utf-8"))]

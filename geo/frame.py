@@ -92,9 +92,13 @@ def _typed_column(column: str, values: Sequence) -> pd.Series | pd.api.extension
 
 
 def unify_string_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns as object dtype with None for missing, however pandas inferred them."""
+    """Text columns as object dtype with None for missing, however pandas inferred or read them.
+
+    A categorical column (how the cache reads REPEATED_TEXT_COLUMNS) becomes
+    objects shared per value, as `columns_to_frame` makes them.
+    """
     for column in frame.columns:
-        if isinstance(frame[column].dtype, pd.StringDtype):
+        if isinstance(frame[column].dtype, (pd.StringDtype, pd.CategoricalDtype)):
             values = frame[column]
             frame[column] = values.astype(object).where(values.notna(), None)
     return frame

@@ -101,6 +101,20 @@ def test_cached_load_equals_cold_load(tmp_path, monkeypatch):
     assert cold["sources"].tolist() == warm["sources"].tolist()
 
 
+def test_a_cached_load_shares_repeated_text_like_a_cold_one(tmp_path, monkeypatch):
+    from geo.frame import REPEATED_TEXT_COLUMNS
+
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "incidents.yaml"
+    path.write_bytes(SEED_RECORD.read_bytes())
+    read_incidents(path)
+    warm, _ = read_incidents(path)
+    assert list((tmp_path / "cache").glob("*.parquet"))
+    for column in REPEATED_TEXT_COLUMNS:
+        values = [value for value in warm[column] if value is not None]
+        assert len({id(value) for value in values}) == len(set(values)), column  # one object per value
+
+
 def test_cache_notices_an_edit(tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
     path = write(tmp_path, VALID)
