@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import os
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import database_changed, file_signature, store_for
+from dashboard.data import database_changed, file_signature, load_from_database, store_for
 from dashboard.markdown import escape_markdown
 from geo import (
     ConflictError,
@@ -365,8 +366,10 @@ def review_panel(store_url: str, frame: pd.DataFrame) -> None:
     rows, duplicate_ids = [], []
     distinct = _distinct(store_url)
     store = store_for(store_url)
+    # Every rerun lists the drafts: their database windows come from the cached reads, not a query each.
+    load = partial(load_from_database, store_url)
     for draft in drafts:
-        duplicate_ids.append(_other_ids(_duplicates(store, frame, draft, distinct), draft.get("id")))
+        duplicate_ids.append(_other_ids(_duplicates(store, frame, draft, distinct, load), draft.get("id")))
         rows.append({"id": draft.get("id"), "date": draft.get("date"), "type": draft.get("sub_event_type"),
                      "acted": (draft.get("actor1") or {}).get("name"), "targeted": (draft.get("actor2") or {}).get("name"),
                      "place": draft.get("place"), "duplicate of": ", ".join(duplicate_ids[-1])})
@@ -397,17 +400,19 @@ def _accept_draft(draft: dict) -> None:
     st.session_state["flash"] = "Draft loaded into the editor: check it, then save."
 
 
-def _duplicates(store, frame: pd.DataFrame, record: dict, distinct: set[frozenset[str]]) -> list:
+def _duplicates(store, frame: pd.DataFrame, record: dict, distinct: set[frozenset[str]], load=None) -> list:
     """What a record may duplicate in the whole record, whatever the filters show.
 
-    With a database the dashboard holds only the filtered rows, so the store is
-    asked for the incidents near the record's date and of its type instead.
+    With a database the dashboard holds only the filtered rows, so the
+    incidents near the record's date and of its type are read instead, through
+    ``load`` when given (the review panel's cached reads), else from the store.
     """
     if not isinstance(store, YamlStore):
         try:
-            frame = store.load(duplicate_window(record))[0]
+            window = duplicate_window(record)
         except (KeyError, TypeError, ValueError):
             return []  # no date or type yet: the validator says so when it is saved
+        frame = (load or store.load)(window)[0]
     return duplicates_of(record, frame, distinct=distinct)
 
 
