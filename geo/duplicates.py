@@ -32,7 +32,7 @@ import pandas as pd
 
 from geo.distance import EARTH_RADIUS_KM, distances_km
 from geo.errors import Problem
-from geo.filters import IncidentFilter
+from geo.filters import IncidentFilter, apply_filter
 from geo.frame import records_to_frame
 from geo.schema import PRECISION_RADIUS_KM, TIME_PRECISION_DAYS
 from geo.validation import validate_incident
@@ -113,12 +113,9 @@ def duplicates_of(record: dict, frame: pd.DataFrame, max_km: float = DEFAULT_MAX
     clean, _ = validate_incident(record, "<draft>")
     if clean is None or len(frame) == 0:
         return []
-    window = duplicate_window(clean, max_days)
-    # Only incidents of the same type near in time can pair: a cheap mask first, not the whole record.
-    start, end = pd.Timestamp(window.date_from), pd.Timestamp(window.date_to)
-    near = ((frame["event_type"] == clean["event_type"]) & (frame["id"] != clean["id"])
-            & (frame["date"] <= end) & (frame["date_end"].fillna(frame["date"]) >= start))
-    others = frame[near.to_numpy()]
+    # Only incidents of the same type near in time can pair: the window's rows first, not the whole record.
+    others = apply_filter(frame, duplicate_window(clean, max_days))
+    others = others[(others["id"] != clean["id"]).to_numpy()]
     if len(others) == 0:
         return []
     combined = pd.concat([records_to_frame([clean]), others], ignore_index=True)
