@@ -156,16 +156,20 @@ def _taxonomy_problems(key: str, event_type: object, subs: dict[str, object]) ->
             for where, sub in subs.items() if sub not in allowed]
 
 
+def _at(data: dict, path: tuple[str, ...]) -> object:
+    """The entry at a path of keys in a cue file's data."""
+    for key in path:
+        data = data[key]
+    return data
+
+
 @cache
 def word_set(*path: str) -> frozenset[str]:
     """The normalised single words at ``path`` in the cue file, for a plain test of a token's ``norm``.
 
     Unlike a PhraseSet these match no clitics and no multi-word phrases.
     """
-    node = cues()
-    for key in path:
-        node = node[key]
-    return frozenset(normalise(str(word)) for word in _phrases(node))
+    return frozenset(normalise(str(word)) for word in _phrases(_at(cues(), path)))
 
 
 @cache
@@ -185,11 +189,7 @@ def phrase_set(*path: str) -> PhraseSet:
 
     A list of {ar, en} mappings (place_words.yaml's ``area``) gives the union of their phrases.
     """
-    source = place_words() if path[0] in place_words() else cues()
-    node = source
-    for key in path:
-        node = node[key]
-    return PhraseSet(_phrases(node))
+    return PhraseSet(_phrases(_at(place_words() if path[0] in place_words() else cues(), path)))
 
 
 @cache
@@ -201,9 +201,7 @@ def area_set(feature: str) -> PhraseSet:
 @cache
 def labelled_set(*path: str) -> PhraseSet:
     """Phrases labelled by their group, for a mapping of groups to {ar, en} lists."""
-    node = cues()
-    for key in path:
-        node = node[key]
+    node = _at(cues(), path)
     phrases, labels = [], []
     for label, spec in node.items():
         words = _both(spec) if isinstance(spec, dict) else list(spec)
