@@ -26,9 +26,13 @@ _ARABIC_FOLD = str.maketrans({
 _LATIN_PUNCT = re.compile(r"[\u2018\u2019\u02bc\u02bb`'´ʿʾ]")
 _SEPARATORS = re.compile(r"[\s\-_/.,;:()\[\]\"!?]+")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
-# _SEPARATORS for ASCII as a translation (plus the apostrophes dropped): one
-# pass, then split() folds the runs of spaces, as the pattern's ``+`` does.
-_ASCII_FOLD = str.maketrans({**dict.fromkeys("-_/.,;:()[]\"!?", " "), "'": None, "`": None})
+# _SEPARATORS for ASCII as a byte translation, plus the apostrophes dropped:
+# one pass, then split() folds the runs of spaces, as the pattern's ``+`` does.
+# A bytes table: str.translate looks every character up in a dict, three
+# times slower on a bulk import's search text.
+_ASCII_SEPARATORS = b"-_/.,;:()[]\"!?"
+_ASCII_FOLD = bytes.maketrans(_ASCII_SEPARATORS, b" " * len(_ASCII_SEPARATORS))
+_ASCII_DROPPED = b"'`"
 
 
 def fold_arabic(text: str) -> str:
@@ -51,7 +55,7 @@ def normalise(text: str) -> str:
 def normalised_words(text: str) -> list[str]:
     """``normalise(text).split()``, without joining and splitting again for ASCII text."""
     if text.isascii():
-        return text.translate(_ASCII_FOLD).lower().split()
+        return _fold_ascii(text).split()
     return _normalise_unicode(text).split()
 
 
@@ -62,7 +66,12 @@ def _normalise_ascii(text: str) -> str:
     letters, and casefolds as it lowercases; only the apostrophes, case and
     separators are left to fold. A test checks it equals `_normalise_unicode`.
     """
-    return " ".join(text.translate(_ASCII_FOLD).lower().split())
+    return " ".join(_fold_ascii(text).split())
+
+
+def _fold_ascii(text: str) -> str:
+    """ASCII text lowercased, its separators as spaces and its apostrophes dropped."""
+    return text.encode("ascii").translate(_ASCII_FOLD, _ASCII_DROPPED).lower().decode("ascii")
 
 
 def _normalise_unicode(text: str) -> str:
