@@ -667,3 +667,17 @@ def test_a_first_load_over_leftover_search_words_indexes_every_word(store, sampl
         flt = IncidentFilter(text=text)
         expected = sorted(apply_filter(frame, flt)["id"])
         assert expected and sorted(store.ids(flt)) == expected
+
+
+def test_binary_copy_types_match_the_columns_of_the_schema(store):
+    """The COPY data names each column's type itself: a type the table does not have would fail every bulk write."""
+    from geo.stores import pg_copy, pg_sql
+
+    conn = store._connection()
+    declared = dict(conn.execute(
+        "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = 'incidents'::regclass AND attnum > 0 "
+        "AND NOT attisdropped").fetchall())
+    assert {column: declared[column] for column in pg_sql.WRITE_COLUMNS} == pg_copy.COLUMN_TYPES
+    vocabulary = conn.execute("SELECT atttypid::int FROM pg_attribute WHERE attrelid = 'search_vocab'::regclass "
+                              "AND attname IN ('word', 'hash') ORDER BY attnum").fetchall()
+    assert tuple(row[0] for row in vocabulary) == pg_copy.VOCABULARY_TYPES

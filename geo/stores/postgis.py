@@ -14,7 +14,6 @@ saved first. Deleted ids are kept in ``deleted_incidents`` and never reused.
 from __future__ import annotations
 
 import difflib
-import io
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -22,14 +21,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from operator import itemgetter
 
 import geopandas as gpd
 import orjson
 import pandas as pd
 import psycopg
 from psycopg import sql
-from psycopg.copy import FileWriter
+from psycopg.types.json import Jsonb
 
 from geo.errors import ConflictError, Problem, RecordError, StoreError
 from geo.filters import IncidentFilter, incident_search_words
@@ -40,7 +38,7 @@ from geo.rawrecord import dump_incident, record_to_raw
 from geo.records import fill_admin_areas
 from geo.saving import stamp
 from geo.schema import source_fields
-from geo.stores import pg_search, pg_sql
+from geo.stores import pg_copy, pg_search, pg_sql
 from geo.stores.base import DEFAULT_ID_PREFIX, new_id
 from geo.stores.urls import redact
 from geo.summaries import Facets
@@ -332,7 +330,7 @@ class PostgisStore:
             raise RecordError([problem for problem in problems if problem.severity == "error"])
         ident = clean["id"]
         words, index = _search_words(clean), pg_search.WordIndex()
-        row = _record_to_row(clean, " ".join(words), index.hashes_literal(words))
+        row = _record_to_params(clean, " ".join(words), index.hashes(words))
         conn = self._connection()
         with self._errors(f"saving incident {ident}"), conn.transaction():
             pg_search.write_vocabulary(conn, index.new_words())
@@ -397,16 +395,14 @@ class PostgisStore:
             pending: deque[Future] = deque()
             write = _copy_batch if _is_empty(conn) else _write_batch
             index = pg_search.WordIndex()
-            # Never executes anything: it only lends psycopg's COPY formatter (and its
-            # adapters) to this thread, while the connection is the writer's.
-            formatting = conn.cursor()
+            formatting = pg_copy.formatting_cursor(conn)  # used in this thread, the connection in the writer's
             try:
                 for batch in _batches(records, batch_size):
                     batch = list({record["id"]: record for record in batch}.values())  # last one wins
                     rows = _rows(batch, index)
                     words = index.new_words()
-                    pending.append(writer.submit(write, conn, _copy_data(formatting, rows), len(rows), words,
-                                                 _copy_data(formatting, words)))
+                    pending.append(writer.submit(write, conn, pg_copy.copy_data(formatting, rows), len(rows), words,
+                                                 pg_copy.copy_data(formatting, words, pg_copy.VOCABULARY_TYPES)))
                     if len(pending) > WRITES_AHEAD:
                         counts.add(pending.popleft().result())
                 while pending:
@@ -439,7 +435,7 @@ def _fill_search_words(conn: psycopg.Connection, batch_size: int = 5000) -> None
         cursor.execute("SELECT id, search_text FROM incidents")
         while rows := cursor.fetchmany(batch_size):
             bar.update(len(rows))
-            hashes = [index.hashes_literal(text.split()) for _, text in rows]
+            hashes = [pg_sql.array_literal(index.hashes(text.split())) for _, text in rows]
             pg_search.write_vocabulary(conn, index.new_words())
             conn.execute("UPDATE incidents i SET search_words = w.hashes::integer[] "
                          "FROM unnest(%s::text[], %s::text[]) AS w(id, hashes) WHERE i.id = w.id",
@@ -487,7 +483,7 @@ def _copy_batch(conn: psycopg.Connection, data: bytes, count: int, words: list[t
         pg_search.write_vocabulary(conn, words)
     try:
         with conn.transaction(), conn.cursor() as cursor:
-            _copy_text(cursor, "incidents", data)
+            pg_copy.copy_into(cursor, "incidents", pg_sql.WRITE_COLUMNS, data)
     except psycopg.errors.UniqueViolation:
         return _write_batch(conn, data, count, [], b"")
     return UpsertCounts(inserted=count)
@@ -498,7 +494,7 @@ def _write_batch(conn: psycopg.Connection, data: bytes, count: int, words: list[
     """COPY one batch into the staging table and upsert it, with its new search words (in the writer thread)."""
     pg_search.write_vocabulary(conn, words)
     with conn.cursor() as cursor:
-        _copy_text(cursor, "incident_staging", data)
+        pg_copy.copy_into(cursor, "incident_staging", pg_sql.WRITE_COLUMNS, data)
         kept = [row[0] for row in cursor.execute(pg_sql.kept_newer("incident_staging")).fetchall()]
         cursor.execute(pg_sql.upsert_from_staging("incident_staging"))
         flags = [row[0] for row in cursor.fetchall()]
@@ -507,22 +503,6 @@ def _write_batch(conn: psycopg.Connection, data: bytes, count: int, words: list[
         cursor.execute("TRUNCATE incident_staging")
     inserted = sum(flags)
     return UpsertCounts(inserted, len(flags) - inserted, count - len(flags) - refused - len(kept), refused, kept)
-
-
-def _copy_data(cursor: psycopg.Cursor, rows: Iterable[tuple]) -> bytes:
-    """Rows as COPY text, formatted by psycopg without touching the connection."""
-    buffer = io.BytesIO()
-    with psycopg.Copy(cursor, binary=False, writer=FileWriter(buffer)) as copy:
-        for row in rows:
-            copy.write_row(row)
-    return buffer.getvalue()
-
-
-def _copy_text(cursor: psycopg.Cursor, table: str, data: bytes) -> None:
-    """COPY text made by `_copy_data` into a table."""
-    query = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), _write_columns())
-    with cursor.copy(query) as copy:
-        copy.write(data)
 
 
 def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -542,42 +522,22 @@ def _search_words(record: dict) -> list[str]:
                                  record.get("sources"))
 
 
-_DATES = tuple(index for index, column in enumerate(pg_sql.DATA_COLUMNS) if column in ("date", "date_end"))
-_LISTS = tuple(index for index, column in enumerate(pg_sql.DATA_COLUMNS)
-               if column in ("assoc_actor1", "assoc_actor2", "tags"))
-_SOURCES = pg_sql.DATA_COLUMNS.index("sources")
-_DATA_VALUES = itemgetter(*pg_sql.DATA_COLUMNS)
-
-
 def _rows(batch: list[dict], index: pg_search.WordIndex) -> list[tuple]:
     """The rows to write for a batch of records; their new search words wait in the index."""
     rows = []
     for record in batch:
         found = _search_words(record)
-        rows.append(_record_to_row(record, " ".join(found), index.hashes_literal(found)))
+        rows.append(pg_copy.copy_row(record, " ".join(found), index.array(found)))
     return rows
 
 
-def _record_to_row(record: dict, text: str, hashes: str) -> tuple:
-    """The values of pg_sql.WRITE_COLUMNS for one validated record.
-
-    Dates, sources and arrays go as text (ISO dates, JSON, array literals): the
-    server parses them faster than psycopg adapts the Python objects, which
-    matters on a bulk load.
-    """
-    try:
-        values = list(_DATA_VALUES(record))
-    except KeyError:  # a record put together by hand may leave out empty fields
-        values = [record.get(column) for column in pg_sql.DATA_COLUMNS]
-    for index in _DATES:
-        if values[index] is not None:
-            values[index] = str(values[index])[:10]
-    for index in _LISTS:
-        values[index] = pg_sql.array_literal(values[index]) if values[index] else "{}"
-    values[_SOURCES] = orjson.dumps(values[_SOURCES] or []).decode()
-    values.append(text)
-    values.append(hashes)
-    return tuple(values)
+def _record_to_params(record: dict, text: str, hashes: list[int]) -> list:
+    """The values of pg_sql.WRITE_COLUMNS for one validated record, as query parameters."""
+    params = {column: record.get(column) for column in pg_sql.DATA_COLUMNS}
+    for column in ("assoc_actor1", "assoc_actor2", "tags"):
+        params[column] = list(params[column] or [])
+    params["sources"] = Jsonb(params["sources"] or [])
+    return [*params.values(), text, hashes]
 
 
 def _row_to_record(row: tuple) -> dict:
