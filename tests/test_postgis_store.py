@@ -475,6 +475,20 @@ def test_lists_with_odd_characters_round_trip(store):
     assert store.get("odd-lists-001")[0]["tags"] == list(reversed(ODD_WORDS))
 
 
+@pytest.mark.parametrize("first_load", [True, False], ids=["first-load", "into-existing"])
+def test_an_id_repeated_within_one_batch_keeps_the_last(store, sample, first_load):
+    if not first_load:
+        store.upsert(sample[20:22])
+    changed = {**sample[3], "description": "the later row of the file"}
+    counts = store.upsert([*sample[:8], changed, sample[8]], batch_size=50)
+    assert (counts.inserted, counts.updated, counts.unchanged) == (9, 0, 0)
+    assert store.count() == 9 + (0 if first_load else 2)
+    assert store.get(sample[3]["id"])[0]["description"] == "the later row of the file"
+    assert store.ids(IncidentFilter(text="later row")) == [sample[3]["id"]]
+    assert [store.get(record["id"])[0]["description"] for record in sample[:3]] == \
+        [record["description"] for record in sample[:3]]
+
+
 def test_first_load_with_an_id_repeated_in_a_later_batch_keeps_the_last(store, sample):
     changed = {**sample[3], "description": "the later row of the file"}
     counts = store.upsert([*sample[:30], changed], batch_size=10)

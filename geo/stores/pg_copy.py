@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from operator import itemgetter
 
 import orjson
@@ -116,11 +117,18 @@ def formatting_cursor(conn: psycopg.Connection) -> psycopg.Cursor:
     return cursor
 
 
-def copy_data(cursor: psycopg.Cursor, rows: Iterable[tuple | list], types: tuple[int, ...] = WRITE_TYPES) -> bytes:
-    """Rows as binary COPY data, formatted without touching the connection (see `formatting_cursor`)."""
-    buffer = io.BytesIO()
+@contextmanager
+def writing(cursor: psycopg.Cursor, buffer: io.BytesIO, types: tuple[int, ...] = WRITE_TYPES) -> Iterator[psycopg.Copy]:
+    """A COPY formatter writing rows into ``buffer`` as binary COPY data, without touching the connection."""
     with psycopg.Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy:
         copy.set_types(list(types))
+        yield copy
+
+
+def copy_data(cursor: psycopg.Cursor, rows: Iterable[tuple | list], types: tuple[int, ...] = WRITE_TYPES) -> bytes:
+    """Rows as binary COPY data (see `formatting_cursor`)."""
+    buffer = io.BytesIO()
+    with writing(cursor, buffer, types) as copy:
         for row in rows:
             copy.write_row(row)
     return buffer.getvalue()
