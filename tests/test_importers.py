@@ -235,3 +235,11 @@ def test_a_broken_geojson_feature_names_its_line_and_stops_reading(tmp_path, mon
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(GeoError, match=r"broken.geojson: line 4: invalid JSON \(Expecting value\)"):
         list(read_geojson(path, ImportReport(str(path)), progress=False))
+
+
+def test_the_actor_name_cache_is_bounded():
+    """A file naming millions of distinct actors must not grow the import's memory without end."""
+    for number in range(5000):
+        resolve_actor(f"Local militia number {number} (Syria)")
+    info = resolve_actor.cache_info()
+    assert info.maxsize is not None and info.currsize <= info.maxsize

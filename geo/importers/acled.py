@@ -36,7 +36,7 @@ import csv
 import datetime as dt
 import re
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from geo.actors import registry
@@ -93,7 +93,6 @@ class _RowError(Exception):
         self.reason = reason
 
 
-@cache
 @lru_cache(maxsize=4096)  # an export names few actors, each on many rows
 def resolve_actor(name: str) -> str | None:
     """The registry's canonical name for an ACLED actor name, or None when it is not there."""
