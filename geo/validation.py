@@ -195,11 +195,11 @@ def _check_sources(check: _Checker, key: str, value: object) -> list[dict]:
                     "add `sources: [{publisher: ..., url: ..., quote: ...}]`")
         return []
     order = source_fields()
+    empty = dict.fromkeys(order)
     sources = []
     for index, item in enumerate(value, 1):
         if isinstance(item, dict) and item.keys() <= order.keys():
-            source = dict.fromkeys(order)
-            source.update(item)
+            source = {**empty, **item}
             if _plain(source):  # nothing to check further or convert: most sources of an import
                 sources.append(source)
                 continue
