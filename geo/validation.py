@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -24,6 +24,9 @@ _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _FIELD_PARTS = re.compile(r"\[\d+\]|[^.\[\]]+")
 _EMPTY = (None, "", [])
+# PostgreSQL cannot store this character in text; refused here, a whole push or
+# import would otherwise fail at the database without naming the incident.
+_NUL = "\x00"
 _TEXT_FIELDS = ("place", "gazetteer_id", "governorate", "district", "description", "notes", "last_edited_by")
 
 
@@ -40,19 +43,12 @@ class _Checker:
 
     def line(self, key: str | None = None) -> int | None:
         """The line of the field a problem is about ("fatalities.min", "sources[2].url"), else the incident's."""
-        found, node = None, self.raw
-        for part in _FIELD_PARTS.findall(key or ""):
-            if part.startswith("["):  # problem labels number list items from 1
-                index = int(part[1:-1]) - 1
-                if not isinstance(node, list) or not 0 <= index < len(node):
-                    break
-                found = (getattr(node, "item_lines", None) or [None] * len(node))[index] or found
-                node = node[index]
+        found = None
+        for container, step, _ in field_steps(self.raw, key):
+            if isinstance(step, int):
+                found = (getattr(container, "item_lines", None) or [None] * len(container))[step] or found
             else:
-                if not isinstance(node, dict) or part not in node:
-                    break
-                found = getattr(node, "key_lines", {}).get(part) or found
-                node = node[part]
+                found = getattr(container, "key_lines", {}).get(step) or found
         return found or getattr(self.raw, "line", None)
 
     def error(self, key: str | None, message: str, hint: str = "") -> None:
@@ -61,6 +57,28 @@ class _Checker:
 
     def warn(self, key: str | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.path, self.line(key), self.ident, key, message, hint, "warning"))
+
+
+def field_steps(raw: object, field: str | None) -> Iterator[tuple[object, str | int, object]]:
+    """(container, key or index from 0, value) at each step of a problem's field ("sources[2].url"), while there is one."""
+    node = raw
+    for part in _FIELD_PARTS.findall(field or ""):
+        if part.startswith("["):  # problem labels number list items from 1
+            step: str | int = int(part[1:-1]) - 1
+            if not isinstance(node, list) or not 0 <= step < len(node):
+                return
+        else:
+            step = part
+            if not isinstance(node, dict) or step not in node:
+                return
+        yield node, step, node[step]
+        node = node[step]
+
+
+def field_value(raw: object, field: str | None) -> object:
+    """The value a problem's field names inside a raw entry; None when the entry does not hold it."""
+    steps = list(field_steps(raw, field))
+    return steps[-1][2] if steps and len(steps) == len(_FIELD_PARTS.findall(field or "")) else None
 
 
 def _suggest(value: str, choices: Iterable[str]) -> str:
@@ -93,7 +111,16 @@ def _check_text(check: _Checker, key: str, value: object) -> str | None:
         check.error(key, f"expected text, got {type(value).__name__} {value!r}",
                     "write the value as plain text (quote it if it contains a colon)")
         return None
-    return str(value)
+    text = str(value)
+    if _NUL in text:
+        _nul_error(check, key, text)
+        return None
+    return text
+
+
+def _nul_error(check: _Checker, key: str, text: str) -> None:
+    check.error(key, f"holds a NUL character (\\0) at position {text.index(_NUL) + 1}",
+                "delete it (a broken copy or export leaves it; no database can store it)")
 
 
 def _check_actor(check: _Checker, key: str, value: object) -> tuple[str | None, str | None]:
@@ -212,7 +239,8 @@ def _check_sources(check: _Checker, key: str, value: object) -> list[dict]:
 def _plain(source: dict) -> bool:
     """A source with a publisher, maybe a quote, and no link, date or language to check."""
     publisher, quote = source["publisher"], source["quote"]
-    return (type(publisher) is str and publisher != "" and (quote is None or type(quote) is str)
+    return (type(publisher) is str and publisher != "" and _NUL not in publisher
+            and (quote is None or type(quote) is str and _NUL not in quote)
             and source["url"] is None and source["published"] is None and source["language"] is None)
 
 
@@ -246,6 +274,9 @@ def _check_source(check: _Checker, label: str, item: object, order: dict) -> dic
     for text_key in ("publisher", "quote"):
         if source[text_key] is not None and not isinstance(source[text_key], str):
             source[text_key] = str(source[text_key])
+    for text_key in ("publisher", "quote", "url"):
+        if isinstance(source[text_key], str) and _NUL in source[text_key]:
+            _nul_error(check, f"{label}.{text_key}", source[text_key])
     return source
 
 
@@ -352,7 +383,8 @@ def validate_incident(raw: object, path: str, actors: ActorRegistry | None = Non
     record["lat"], record["lon"] = _check_coordinates(check, raw.get("lat"), raw.get("lon"))
     for key in _TEXT_FIELDS:
         value = raw.get(key)
-        record[key] = value if value is None or type(value) is str else _check_text(check, key, value)
+        record[key] = value if value is None or type(value) is str and _NUL not in value \
+            else _check_text(check, key, value)
     stamp = raw.get("last_edited_at")
     if stamp is not None:
         try:
@@ -371,6 +403,9 @@ def validate_incident(raw: object, path: str, actors: ActorRegistry | None = Non
         check.error("tags", f"expected a list of words, got {tags!r}", "write tags: [word, other-word]")
         tags = []
     record["tags"] = [str(tag) for tag in tags]
+    for index, tag in enumerate(record["tags"], 1):
+        if _NUL in tag:
+            _nul_error(check, f"tags[{index}]", tag)
     return (None if check.failed else record), check.problems
 
 

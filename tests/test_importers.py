@@ -183,6 +183,23 @@ def test_acled_and_geojson_import_into_the_database(pg_url, tmp_path, capsys):
     store.close()
 
 
+def test_a_nul_character_is_refused_by_row_before_the_database_sees_it(pg_url, tmp_path, capsys):
+    """PostgreSQL cannot store NUL in text: one such feature must not fail the whole import unnamed."""
+    path = _feature_collection(tmp_path)
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    collection["features"][1]["properties"]["sources"] = [{"publisher": "Test", "quote": "broken \u0000 export"}]
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    assert main(["db", "init", "--db", pg_url]) == 0
+    assert main(["import", "geojson", str(path), "--db", pg_url, "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert "(3 added" in captured.out
+    assert "row 2: properties.sources[1].quote = 'broken \\x00 export': holds a NUL character" in captured.err
+    store = PostgisStore(pg_url)
+    assert sorted(store.ids()) == sorted(f"gj-{record['id']}" for index, record in
+                                         enumerate(parse_incidents(SEED.read_bytes(), str(SEED))[0][:4]) if index != 1)
+    store.close()
+
+
 @pytest.mark.parametrize("chunk", [1 << 20, 7, 2], ids=["one-block", "small-blocks", "cut-characters"])
 def test_a_file_that_is_not_utf8_names_its_line_and_byte(tmp_path, chunk, monkeypatch):
     import geo.importers as importers

@@ -165,6 +165,11 @@ BAD_CASES = [
     ("not_a_list", "id: x\n", r"the file must be a list of incidents"),
     ("negative_count", with_field("  fatalities: -2", replace="  fatalities: {min: 3, max: 5}"),
      r"fatalities: a count cannot be negative"),
+    ("nul_in_text", VALID.replace("  description: A strike.", '  description: "A \\0strike."'),
+     r":\d+: incident dez-2024-01-15-001: description: holds a NUL character \(\\0\) at position 3 — delete it"),
+    ("nul_in_quote", VALID.replace("      quote: قصف", '      quote: "قصف\\0"'),
+     r":\d+: incident dez-2024-01-15-001: sources\[1\]\.quote: holds a NUL character"),
+    ("nul_in_tag", with_field('  tags: [ok, "b\\0ad"]'), r":\d+: incident dez-2024-01-15-001: tags\[2\]: holds a NUL character"),
     ("sub_type_elsewhere", with_field("  sub_event_type: Armed clash", replace="  sub_event_type: Air/drone strike"),
      r"'Armed clash' is not a sub-event type of 'Explosions/Remote violence' — it belongs under 'Battles'"),
 ]

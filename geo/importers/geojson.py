@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from geo.errors import GeoError, Problem
-from geo.importers import ImportReport, RowProblem, field_of, imported_records, open_counted, unreadable_as_errors, validated
+from geo.importers import ImportReport, RowProblem, imported_records, open_counted, unreadable_as_errors, validated
+from geo.validation import field_value
 
 CHUNK = 1 << 20
 _WHITESPACE = " \t\r\n"
@@ -138,7 +139,7 @@ def _import_feature(feature: object, number: int, report: ImportReport, path: st
         return None
 
     def where(found: Problem) -> tuple[str, object]:
-        return (f"properties.{found.field}" if found.field else "properties"), raw.get(field_of(found))
+        return (f"properties.{found.field}" if found.field else "properties"), field_value(raw, found.field)
 
     return validated(raw, number, report, path, where)
 
