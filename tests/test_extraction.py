@@ -285,3 +285,16 @@ def test_shared_cue_builders_keep_labels():
     found = find_date(tokenise("the following day"), dt.date(2024, 3, 6),
                       find_date(tokenise("on Monday"), dt.date(2024, 3, 6), None))
     assert (found.date.isoformat(), found.how) == ("2024-03-05", "next_day")
+
+
+@pytest.mark.parametrize("text", [
+    "استهدفت طائرة مسيرة سيارة عسكرية على الطريق الواصل بين الميادين والعشارة أمس.",
+    "A drone struck a military car on the road between Mayadin and Asharah yesterday.",
+], ids=["ar-single-word-places", "en"])
+def test_a_road_between_two_places_is_one_incident_half_way(text):
+    drafts = extract_article(text, published="2024-03-06")
+    assert len(drafts) == 1, drafts
+    mayadin, asharah = (35.019, 40.452), (34.921, 40.562)
+    middle = ((mayadin[0] + asharah[0]) / 2, (mayadin[1] + asharah[1]) / 2)
+    assert distance_km(drafts[0]["lat"], drafts[0]["lon"], *middle) < 2
+    assert drafts[0]["geo_precision"] == "district"  # the two towns are 15 km apart

@@ -268,7 +268,7 @@ def event_places(mentions: list[PlaceMention], tokens: Sequence[Token]) -> list[
             previous, previous_dropped = mention, True
             continue
         previous_dropped = False
-        if kept and mention.between is False and _joined_by_between(tokens, kept[-1], mention):
+        if kept and _joined_by_between(tokens, kept[-1], mention):
             first = kept.pop()
             lat = (first.lat + mention.lat) / 2
             lon = (first.lon + mention.lon) / 2
@@ -308,6 +308,8 @@ def _joined_by_between(tokens: Sequence[Token], first: PlaceMention, second: Pla
     if not first.between:
         return False
     gap = tokens[first.end:second.start]
+    if any(token.norm in word_set("roles", "between") for token in gap):
+        return False  # "between X and Y, and between Z and W": two pairs, not one
     conjunctions = word_set("conjunctions", "and")
     joined = any(token.norm in conjunctions for token in gap) or _starts_with_and(tokens[second.start])
     return joined and len(gap) <= 3
