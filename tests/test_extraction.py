@@ -298,3 +298,14 @@ def test_a_road_between_two_places_is_one_incident_half_way(text):
     middle = ((mayadin[0] + asharah[0]) / 2, (mayadin[1] + asharah[1]) / 2)
     assert distance_km(drafts[0]["lat"], drafts[0]["lon"], *middle) < 2
     assert drafts[0]["geo_precision"] == "district"  # the two towns are 15 km apart
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("قُتل ثلاثة عناصر بقصف على الميادين أمس، ونُقلت جثث القتلى إلى المشفى العسكري في مدينة دير الزور.",
+     ["mayadin"]),
+    ("Shelling hit Mayadin yesterday; the wounded were evacuated to a hospital in Deir ez-Zor.", ["mayadin"]),
+    ("نقلت الميليشيات تعزيزات من الميادين إلى البوكمال أمس.", ["mayadin", "bukamal"]),
+], ids=["ar-bodies", "en-wounded", "ar-a-real-move"])
+def test_taking_the_dead_or_wounded_somewhere_is_no_relocation(text, expected):
+    drafts = extract_article(text, published="2024-03-06")
+    assert [d["gazetteer_id"] for d in drafts] == expected

@@ -104,6 +104,8 @@ def cue_problems(data: dict) -> list[str]:
     problems += _taxonomy_problems("events.remote", remote.get("event_type"),
                                    {f"events.remote.by_weapon.{weapon}": sub for weapon, sub in by_weapon.items()})
     problems += _kind_problems("events.at_destination", events.get("at_destination"), data.get("triggers") or {})
+    problems += _kind_problems("moved_casualties.kinds", (data.get("moved_casualties") or {}).get("kinds"),
+                               data.get("triggers") or {})
     families = events.get("families") or {}
     for kind in data.get("triggers") or {}:
         if kind not in families:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from geo.extraction.cues import cues, labelled_set
+from geo.extraction.cues import cues, labelled_set, phrase_set
 from geo.extraction.sentences import Token
 
 
@@ -43,8 +43,18 @@ def happens_at_destination(kind: str) -> bool:
 
 
 def find_triggers(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of every event trigger word in the tokens."""
-    return [(start, end, str(kind)) for start, end, kind in labelled_set("triggers").find(tokens)]
+    """(start, end, kind) of every event trigger word in the tokens, but those that move the dead or wounded."""
+    return [(start, end, str(kind)) for start, end, kind in labelled_set("triggers").find(tokens)
+            if not _moves_casualties(tokens, start, end, str(kind))]
+
+
+def _moves_casualties(tokens: Sequence[Token], start: int, end: int, kind: str) -> bool:
+    """The trigger moves the dead or the wounded ("نقلت جثث القتلى", "the wounded were evacuated")."""
+    spec = cues()["moved_casualties"]
+    if kind not in spec["kinds"]:
+        return False
+    window = int(spec["window"])
+    return phrase_set("moved_casualties").any_in(tokens, start - window, end + window)
 
 
 def find_weapons(tokens: Sequence[Token], start: int = 0, end: int | None = None) -> list[str]:
