@@ -309,3 +309,15 @@ def test_a_road_between_two_places_is_one_incident_half_way(text):
 def test_taking_the_dead_or_wounded_somewhere_is_no_relocation(text, expected):
     drafts = extract_article(text, published="2024-03-06")
     assert [d["gazetteer_id"] for d in drafts] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("قتل عنصران من قسد إثر استهدافهم بالرصاص من قبل مسلحين مجهولين في بلدة الشحيل أمس.",
+     ("shuhayl", "Battles", "Armed clash", "SDF")),
+    ("قامت قوات النظام باعتقالهم في حي الحميدية أمس.",
+     ("dz-hamidiyah", "Strategic developments", "Arrests", None)),
+], ids=["targeting-them-with-bullets", "arresting-them"])
+def test_arabic_triggers_carry_object_pronouns(text, expected):
+    drafts = extract_article(text, published="2024-03-06")
+    assert [(d["gazetteer_id"], d["event_type"], d["sub_event_type"], (d.get("actor2") or {}).get("name"))
+            for d in drafts] == [expected]

@@ -21,10 +21,16 @@ class CueError(GeoError):
 
 
 class PhraseSet:
-    """Multi-word phrases matched at a token position, Arabic clitics allowed on the first word."""
+    """Multi-word phrases matched at a token position, Arabic clitics allowed on the first word.
 
-    def __init__(self, phrases: Iterable[str], labels: Iterable[object] | None = None) -> None:
+    ``suffixes`` are endings a one-word phrase may also carry ("استهداف" in
+    "استهدافهم"), provided three letters stay before them.
+    """
+
+    def __init__(self, phrases: Iterable[str], labels: Iterable[object] | None = None,
+                 suffixes: Iterable[str] = ()) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], object]]] = {}
+        self._suffixes = tuple(normalise(suffix) for suffix in suffixes)
         phrases = list(phrases)
         labels = list(labels) if labels is not None else phrases
         for phrase, label in zip(phrases, labels, strict=True):
@@ -42,6 +48,12 @@ class PhraseSet:
                 end = index + len(words)
                 if end <= len(tokens) and all(tokens[index + k].norm == words[k] for k in range(1, len(words))):
                     return len(words), label
+        for form in token.forms:
+            for suffix in self._suffixes:
+                if form.endswith(suffix) and len(form) - len(suffix) >= 3:
+                    for words, label in self._by_first.get(form[:-len(suffix)], ()):
+                        if len(words) == 1:
+                            return 1, label
         return None
 
     def find(self, tokens: Sequence[Token]) -> list[tuple[int, int, object]]:
@@ -201,7 +213,7 @@ def area_set(feature: str) -> PhraseSet:
 
 
 @cache
-def labelled_set(*path: str) -> PhraseSet:
+def labelled_set(*path: str, suffixes: tuple[str, ...] = ()) -> PhraseSet:
     """Phrases labelled by their group, for a mapping of groups to {ar, en} lists."""
     node = _at(cues(), path)
     phrases, labels = [], []
@@ -209,4 +221,4 @@ def labelled_set(*path: str) -> PhraseSet:
         words = _both(spec) if isinstance(spec, dict) else list(spec)
         phrases.extend(words)
         labels.extend([label] * len(words))
-    return PhraseSet(phrases, labels)
+    return PhraseSet(phrases, labels, suffixes)

@@ -44,7 +44,8 @@ def happens_at_destination(kind: str) -> bool:
 
 def find_triggers(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every event trigger word in the tokens, but those that move the dead or wounded."""
-    return [(start, end, str(kind)) for start, end, kind in labelled_set("triggers").find(tokens)
+    triggers = labelled_set("triggers", suffixes=tuple(cues()["trigger_suffixes"]))
+    return [(start, end, str(kind)) for start, end, kind in triggers.find(tokens)
             if not _moves_casualties(tokens, start, end, str(kind))]
 
 
