@@ -321,3 +321,13 @@ def test_arabic_triggers_carry_object_pronouns(text, expected):
     drafts = extract_article(text, published="2024-03-06")
     assert [(d["gazetteer_id"], d["event_type"], d["sub_event_type"], (d.get("actor2") or {}).get("name"))
             for d in drafts] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "US warplanes struck positions of Iran-backed militias near Mayadin on Wednesday.",
+    "American jets pounded hideouts of ISIS near Hajin on Wednesday.",
+], ids=["positions-of", "hideouts-of"])
+def test_a_target_word_after_the_verb_belongs_to_the_object(text):
+    drafts = extract_article(text, published="2024-03-06")
+    assert [d["actor1"]["name"] for d in drafts] == ["United States"]
+    assert drafts[0]["actor2"]["name"] in ("Iran-backed militias (unspecified)", "ISIS")

@@ -9,6 +9,7 @@ from functools import cache
 
 from geo.actors import registry
 from geo.extraction.cues import PhraseSet, labelled_set, phrase_set, prefixes, word_set
+from geo.extraction.events import find_triggers
 from geo.extraction.sentences import Token
 from geo.textnorm import is_arabic
 
@@ -149,7 +150,7 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
                 and not _is_passive(tokens, end, trigger):
             role, explicit = "agent", True  # "members of X arrested ...": the subject
         elif _ends_cue(target_before, tokens, start) or \
-                (not arabic and target_after.any_in(tokens, end, end + 2)) or \
+                (not arabic and _target_word_after(target_after, tokens, end)) or \
                 (arabic and tokens[start].norm.startswith(belonging) and any(target_before.match_at(tokens, k)
                                                                              for k in range(max(0, start - 5), start))):
             role, explicit = "target", True
@@ -181,6 +182,20 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
             mention = ActorMention(mention.name, mention.start, mention.end, role, False, mention.attribution)
         result.append(mention)
     return result
+
+
+def _target_word_after(target_after: PhraseSet, tokens: Sequence[Token], end: int) -> bool:
+    """A target word just after the actor ("ISIS positions", "an SDF military checkpoint"), with no verb between.
+
+    In "US warplanes struck positions of X" the positions are X's.
+    """
+    verbs = {start for start, _, _ in find_triggers(tokens[end:end + 2])}
+    for offset in range(min(2, len(tokens) - end)):
+        if offset in verbs:
+            return False
+        if target_after.match_at(tokens, end + offset):
+            return True
+    return False
 
 
 def _is_determiner(token: Token) -> bool:
@@ -247,8 +262,6 @@ def _between_pairs(tokens: Sequence[Token], mentions: list[ActorMention]) -> dic
 
 def _relative_doer(tokens: Sequence[Token], end: int) -> bool:
     """"X، التي أخلت ..." / "X, which struck ...": X did what the relative clause reports."""
-    from geo.extraction.cues import labelled_set
-
     relative = phrase_set("roles", "agent_after")
     for position in (end, end + 1):
         if position < len(tokens) and relative.match_at(tokens, position):
