@@ -331,3 +331,11 @@ def test_a_target_word_after_the_verb_belongs_to_the_object(text):
     drafts = extract_article(text, published="2024-03-06")
     assert [d["actor1"]["name"] for d in drafts] == ["United States"]
     assert drafts[0]["actor2"]["name"] in ("Iran-backed militias (unspecified)", "ISIS")
+
+
+@pytest.mark.parametrize("text", [
+    "تضاعفت أجرة نقل الصهريج الواحد عبر النهر خلال شهرين حتى سوق الهال في البوكمال.",
+    "The transfer of fuel tankers across the river to Mayadin has doubled in price.",
+], ids=["ar-goods", "en-goods"])
+def test_a_move_by_nobody_named_is_no_event(text):
+    assert extract_article(text, published="2024-03-06") == []

@@ -38,9 +38,11 @@ def test_shipped_cue_file_has_no_problems():
      r"extraction_cues.yaml: events.at_destination: expected a list of trigger kinds, got None"),
     ("  kinds: [relocate]\n", "  kinds: [relocation]\n",
      r"extraction_cues.yaml: moved_casualties.kinds: 'relocation' is not a trigger kind"),
+    ("needs_doer: [relocate]", "needs_doer: [relocation]",
+     r"extraction_cues.yaml: events.needs_doer: 'relocation' is not a family"),
 ], ids=["sub-event type", "event type", "weapon sub-event type", "clash", "kind without family",
         "weapon without sub-event type", "unquoted on", "destination kind", "no destination kinds",
-        "moved casualties kind"])
+        "moved casualties kind", "needs doer family"])
 def test_a_broken_cue_file_names_file_key_and_value(tmp_path, old, new, message):
     text = CUES_FILE.read_text(encoding="utf-8")
     assert text.count(old) == 1

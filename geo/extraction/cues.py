@@ -122,10 +122,11 @@ def cue_problems(data: dict) -> list[str]:
     for kind in data.get("triggers") or {}:
         if kind not in families:
             problems.append(f"events.families: trigger kind {kind!r} has no family — add `{kind}: <family>`")
-    for family in events.get("no_victim") or []:
-        if family not in families.values():
-            problems.append(f"events.no_victim: {family!r} is not a family (one of "
-                            f"{', '.join(sorted(set(map(str, families.values()))))}) — use one of those")
+    for key in ("no_victim", "needs_doer"):
+        for family in events.get(key) or []:
+            if family not in families.values():
+                problems.append(f"events.{key}: {family!r} is not a family (one of "
+                                f"{', '.join(sorted(set(map(str, families.values()))))}) — use one of those")
     for weapon in data.get("weapons") or {}:
         if weapon not in by_weapon:
             problems.append(f"events.remote.by_weapon: weapon family {weapon!r} has no sub-event type — "

@@ -37,6 +37,12 @@ def has_victim(family: str) -> bool:
 
 
 @cache
+def needs_doer(family: str) -> bool:
+    """Events of the family are only events when someone named does them (a move, a new base)."""
+    return family in (_events().get("needs_doer") or [])
+
+
+@cache
 def happens_at_destination(kind: str) -> bool:
     """An event of the trigger kind may take place where something went: a move or a new base, not a strike."""
     return kind in _events()["at_destination"]

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from geo.extraction.actors import ActorMention, assign_roles, spot_actors
 from geo.extraction.cues import phrase_set, prefixes, word_set
 from geo.extraction.dates import DateCue, find_date
-from geo.extraction.events import classify, family_of, find_triggers, find_weapons, happens_at_destination, has_victim
+from geo.extraction.events import (
+    classify,
+    family_of,
+    find_triggers,
+    find_weapons,
+    happens_at_destination,
+    has_victim,
+    needs_doer,
+)
 from geo.extraction.numbers import find_casualties
 from geo.extraction.places import ADMIN_AREA_FEATURES, PlaceMention, event_places, resolve, spot_places
 from geo.extraction.sentences import Sentence, Token, split_sentences
@@ -141,6 +149,8 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
                     agent, agent_how = None, ""
                 else:
                     target = None
+            if agent is None and needs_doer(family):
+                continue  # goods moved, a transfer by nobody named: no event to code
             clause_range = [k for k, number in enumerate(clauses) if number == clause]
             weapons = find_weapons(tokens, clause_range[0], clause_range[-1] + 1) or find_weapons(tokens)
             event_type, sub_type, type_conf = classify(kind, weapons, agent.name if agent else None,
