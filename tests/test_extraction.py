@@ -339,3 +339,11 @@ def test_a_target_word_after_the_verb_belongs_to_the_object(text):
 ], ids=["ar-goods", "en-goods"])
 def test_a_move_by_nobody_named_is_no_event(text):
     assert extract_article(text, published="2024-03-06") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("هاجمت خلايا داعش حاجزاً لقسد عند المدخل الشمالي لمدينة البصيرة أمس.", ["busayrah"]),
+    ("قصفت قوات النظام مواقع قسد في بلدة الطيانة شرق البصيرة أمس.", ["tayyana"]),
+], ids=["northern-entrance-of", "east-of"])
+def test_a_compass_word_with_the_article_names_a_part_of_the_place(text, expected):
+    assert [d["gazetteer_id"] for d in extract_article(text, published="2024-03-06")] == expected

@@ -223,3 +223,9 @@ def labelled_set(*path: str, suffixes: tuple[str, ...] = ()) -> PhraseSet:
         phrases.extend(words)
         labels.extend([label] * len(words))
     return PhraseSet(phrases, labels, suffixes)
+
+
+def written_with_article(token: Token) -> bool:
+    """An Arabic word written with the article ("الغارات", "والشمالي"), after any one-letter clitics."""
+    clitics = "".join(prefixes("prefixes", "before_article"))  # one letter each, so any run of them
+    return token.norm.lstrip(clitics).startswith(prefixes("prefixes", "article"))

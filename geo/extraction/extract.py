@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from geo.extraction.actors import ActorMention, assign_roles, spot_actors
-from geo.extraction.cues import phrase_set, prefixes, word_set
+from geo.extraction.cues import phrase_set, prefixes, word_set, written_with_article
 from geo.extraction.dates import DateCue, find_date
 from geo.extraction.events import (
     classify,
@@ -214,8 +214,7 @@ def _refers_back(tokens: tuple[Token, ...], trigger: tuple[int, int, str]) -> bo
     """The trigger is definite ("The strikes", "these strikes", "الغارات"): an event already reported."""
     start = trigger[0]
     if is_arabic(tokens[start].norm):
-        clitics = "".join(prefixes("prefixes", "before_article"))  # one letter each, so any run of them
-        return tokens[start].text.lstrip(clitics).startswith(prefixes("prefixes", "article"))
+        return written_with_article(tokens[start])
     return start > 0 and tokens[start - 1].norm in word_set("definite")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from geo.distance import distance_km
-from geo.extraction.cues import area_set, phrase_set, place_words, prefixes, word_set
+from geo.extraction.cues import area_set, phrase_set, place_words, prefixes, word_set, written_with_article
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
 from geo.textnorm import EN_ARTICLES, is_arabic, normalise, word_keys
@@ -66,6 +66,17 @@ def _starts_with_and(token: Token) -> bool:
 
 def _has(name: str, tokens: Sequence[Token], start: int, end: int) -> bool:
     return phrase_set(name).any_in(tokens, start, end)
+
+
+def _compass_before(tokens: Sequence[Token], start: int) -> bool:
+    """A compass word just before the place: "شرق البوكمال", "east of Hajin" locate another place by it.
+
+    Written with the article it is an adjective of the word before it and
+    names a part of this place instead ("المدخل الشمالي لمدينة البصيرة").
+    """
+    directions = phrase_set("direction")
+    return any(directions.match_at(tokens, k) and not written_with_article(tokens[k])
+               for k in range(max(0, start - 2), start))
 
 
 def _match_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: int) -> list[tuple[str, str]]:
@@ -195,7 +206,7 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     # one after the name locates it in the next place ("حقل العمر بريف دير الزور")
     area_after = end < len(tokens) and not is_arabic(tokens[end].norm)
     area = _has("area", tokens, max(0, start - 2), start) or area_after and _has("area", tokens, end, end + 1)
-    anchor = _has("direction", tokens, max(0, start - 2), start) or _has("description", tokens, max(0, start - 7),
+    anchor = _compass_before(tokens, start) or _has("description", tokens, max(0, start - 7),
                                                                          start)
     # a dateline ("DEIR EZ-ZOR, Syria (North Press) –") names where the report was filed
     dateline = start == 0 and all(token.text.isupper() for token in tokens[start:end] if token.text.isalpha())
