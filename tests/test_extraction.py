@@ -347,3 +347,11 @@ def test_a_move_by_nobody_named_is_no_event(text):
 ], ids=["northern-entrance-of", "east-of"])
 def test_a_compass_word_with_the_article_names_a_part_of_the_place(text, expected):
     assert [d["gazetteer_id"] for d in extract_article(text, published="2024-03-06")] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("هاجمت خلايا داعش حاجزاً لقسد في البصيرة أمس، وتبنّى التنظيم الهجوم عبر وكالة أعماق.", ["busayrah"]),
+    ("قصفت قوات النظام بلدة التبني أمس.", ["tabni"]),
+], ids=["claimed-is-no-place", "the-town-itself"])
+def test_a_verb_of_the_report_is_no_place_spelt_like_it(text, expected):
+    assert [d["gazetteer_id"] for d in extract_article(text, published="2024-03-06")] == expected

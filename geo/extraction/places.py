@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from geo.distance import distance_km
-from geo.extraction.cues import area_set, phrase_set, place_words, prefixes, word_set, written_with_article
+from geo.extraction.cues import area_set, labelled_set, phrase_set, place_words, prefixes, word_set, written_with_article
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
 from geo.textnorm import EN_ARTICLES, is_arabic, normalise, word_keys
@@ -66,6 +66,16 @@ def _starts_with_and(token: Token) -> bool:
 
 def _has(name: str, tokens: Sequence[Token], start: int, end: int) -> bool:
     return phrase_set(name).any_in(tokens, start, end)
+
+
+def _is_cue_verb(tokens: Sequence[Token], index: int) -> bool:
+    """The word is one the cue file reads as a verb of the report (a claim, a strike, an arrest).
+
+    A word written with the article is a noun: "التبني" is the town.
+    """
+    if written_with_article(tokens[index]):
+        return False
+    return bool(phrase_set("roles", "claimed").match_at(tokens, index) or labelled_set("triggers").match_at(tokens, index))
 
 
 def _compass_before(tokens: Sequence[Token], start: int) -> bool:
@@ -171,6 +181,8 @@ def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tu
         if not all(token.is_capitalised or token.norm in links or token.norm in descriptors for token in words):
             return False
         return len("".join(token.norm for token in content)) >= 3
+    if length == 1 and _is_cue_verb(tokens, index):
+        return False  # "وتبنّى التنظيم الهجوم" (claimed) is spelt like the town al-Tabni without its article
     # ل/لل attached ("لفرع الأمن", "لميليشيا") means "belonging to", not a place where something happened
     belonging = first.norm.startswith(prefixes("prefixes", "belonging"))
     if belonging and not gaz.direct_matches([token.norm for token in words]):
