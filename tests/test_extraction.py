@@ -355,3 +355,18 @@ def test_a_compass_word_with_the_article_names_a_part_of_the_place(text, expecte
 ], ids=["claimed-is-no-place", "the-town-itself"])
 def test_a_verb_of_the_report_is_no_place_spelt_like_it(text, expected):
     assert [d["gazetteer_id"] for d in extract_article(text, published="2024-03-06")] == expected
+
+
+@pytest.mark.parametrize(("name", "area"), [
+    ("Deir Ezzor province", "deir-ez-zor-governorate"),
+    ("Dayr az Zawr province", "deir-ez-zor-governorate"),
+    ("the Mayadeen district", "mayadin-district"),
+], ids=["ezzor", "zawr", "district"])
+def test_a_city_spelling_with_an_admin_word_is_the_admin_area(name, area):
+    from geo.extraction.places import spot_places
+    from geo.gazetteer import gazetteer
+
+    sentence = split_sentences(f"A drone crashed inside a base in {name} on Tuesday.")[0]
+    assert [mention.candidates for mention in spot_places(sentence, gazetteer())] == [(area,)]
+    # an admin area is context, never an event place of its own
+    assert extract_article(f"A drone struck a base in {name} yesterday.", published="2024-03-06") == []

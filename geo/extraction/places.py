@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from geo.distance import distance_km
-from geo.extraction.cues import area_set, labelled_set, phrase_set, place_words, prefixes, word_set, written_with_article
+from geo.extraction.cues import area_set, cues, labelled_set, phrase_set, place_words, prefixes, word_set, written_with_article
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
 from geo.textnorm import EN_ARTICLES, is_arabic, normalise, word_keys
@@ -155,9 +155,26 @@ def spot_places(sentence: Sentence, gaz: Gazetteer) -> list[PlaceMention]:
             index += 1
             continue
         length, found = hit
+        if not is_arabic(token.norm) and index + length < len(tokens):
+            admin = _admin_area_named(gaz, found, tokens[index + length].norm)
+            if admin is not None:
+                length, found = length + 1, [(admin, "normalised")]
         mentions.append(_with_context(tokens, index, index + length, found, sentence.text))
         index += length
     return mentions
+
+
+def _admin_area_named(gaz: Gazetteer, found: list[tuple[str, str]], word: str) -> str | None:
+    """The admin area a place's name and an admin word name ("Deir Ezzor" + "province"), if the gazetteer has it."""
+    feature = cues()["place_names"]["admin_words"].get(word)
+    if feature is None:
+        return None
+    for place_id, _ in found:
+        base = normalise(gaz.places[place_id].name_en) + " "
+        for place in gaz.places.values():
+            if place.feature == feature and normalise(place.name_en).startswith(base):
+                return place.id
+    return None
 
 
 def _starts_name(tokens: Sequence[Token], index: int, gaz: Gazetteer) -> bool:
