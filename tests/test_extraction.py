@@ -370,3 +370,12 @@ def test_a_city_spelling_with_an_admin_word_is_the_admin_area(name, area):
     assert [mention.candidates for mention in spot_places(sentence, gazetteer())] == [(area,)]
     # an admin area is context, never an event place of its own
     assert extract_article(f"A drone struck a base in {name} yesterday.", published="2024-03-06") == []
+
+
+@pytest.mark.parametrize("text", [
+    "وتأتي الغارات رداً على الهجمات التي استهدفت القواعد الأمريكية في حقلي العمر وكونيكو خلال الأسابيع الماضية.",
+    "Drones have struck the Conoco base in recent weeks, officials said.",
+    "The strike came a week after an unidentified drone hit a truck near the al-Hiri crossing.",
+], ids=["ar-comes-in-response", "en-recent-weeks", "en-came-a-week-after"])
+def test_context_about_earlier_weeks_gives_no_draft(text):
+    assert extract_article(text, published="2024-03-06") == []
