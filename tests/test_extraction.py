@@ -379,3 +379,9 @@ def test_a_city_spelling_with_an_admin_word_is_the_admin_area(name, area):
 ], ids=["ar-comes-in-response", "en-recent-weeks", "en-came-a-week-after"])
 def test_context_about_earlier_weeks_gives_no_draft(text):
     assert extract_article(text, published="2024-03-06") == []
+
+
+def test_the_countryside_of_a_town_in_english_is_context():
+    text = ("The Asayish defused an explosive device yesterday near the water station in al-Busaira, "
+            "in the eastern countryside of Deir ez-Zor.")
+    assert [d["gazetteer_id"] for d in extract_article(text, published="2024-03-06")] == ["busayrah"]

@@ -244,7 +244,10 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     destination = _has("destination", tokens, before_start, start)
     aside = _has("aside", tokens, max(0, start - 4), start)
     countryside_words = area_set("countryside")
-    countryside = countryside_words.any_in(tokens, start - 1, start) or \
+    word_before = start - 1
+    while word_before > 0 and tokens[word_before].norm in _name_links():  # "the countryside of Hajin"
+        word_before -= 1
+    countryside = countryside_words.any_in(tokens, word_before, word_before + 1) or \
         area_after and countryside_words.any_in(tokens, end, end + 1)
     between = any(token.norm in word_set("roles", "between") for token in tokens[before_start:start])
     locative = near or any(token.norm in word_set("locative") for token in tokens[max(0, start - 2):start]) \
