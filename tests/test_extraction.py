@@ -113,8 +113,14 @@ def test_unnamed_perpetrator_is_a_zero_confidence_placeholder():
     ("last night", "2024-03-05", "day"),
     ("On March 2, at approximately 2:00 a.m.", "2024-03-02", "day"),
     ("خلال الأسبوع الماضي", "2024-03-01", "week"),
+    ("On the 2nd of this month, gunmen attacked", "2024-03-02", "day"),
+    ("في الـ ٤ من الشهر الجاري", "2024-03-04", "day"),
+    ("في الثالث من الشهر الجاري", "2024-03-03", "day"),
+    ("في الـ ١٠ من شباط الماضي", "2024-02-10", "day"),
+    ("on the third of February", "2024-02-03", "day"),
 ], ids=["amss", "last-night-ar", "weekday-ar", "dawn-today", "arabic-month-indic", "aab", "monday",
-        "explicit-en", "last-night", "march-2", "last-week"])
+        "explicit-en", "last-night", "march-2", "last-week", "nth-of-this-month", "n-of-current-month-ar",
+        "ordinal-word-ar", "n-of-month-ar", "ordinal-word-en"])
 def test_dates_resolve_against_publication(text, expected, precision):
     found = find_date(tokenise(text), dt.date(2024, 3, 6), None)
     assert found is not None

@@ -10,13 +10,14 @@ any date cue inherits the article's running date at ``week`` precision.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from geo.extraction.cues import PhraseSet, cues, labelled_set, phrase_set, word_set
 from geo.extraction.sentences import Token
-from geo.textnorm import is_arabic
+from geo.textnorm import is_arabic, normalise
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,36 @@ def _sets() -> dict[str, PhraseSet]:
         "weekdays": labelled_set("dates", "weekdays"),
         "relative": PhraseSet(relative_phrases, relative_labels),
         "next_day": phrase_set("dates", "next_day"),
+        "this_month": phrase_set("dates", "this_month"),
     }
 
 
+_ORDINAL_DIGITS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
+
+
 def _number(token: Token) -> int | None:
-    return int(token.norm) if token.norm.isdigit() and len(token.norm) <= 4 else None
+    """A number written in digits ("12", "١٢", "12th") or an ordinal day word ("الثالث", "third")."""
+    if token.norm.isdigit() and len(token.norm) <= 4:
+        return int(token.norm)
+    ordinal = _ORDINAL_DIGITS.match(token.norm)
+    if ordinal:
+        return int(ordinal.group(1))
+    return _ordinal_words().get(token.norm)
+
+
+@cache
+def _ordinal_words() -> dict[str, int]:
+    ordinals = cues()["dates"]["ordinals"]
+    return {normalise(str(word)): int(number) for script in ("ar", "en") for word, number in ordinals[script].items()}
+
+
+def _day_before(tokens: Sequence[Token], index: int) -> int | None:
+    """The day written before a month at ``index``: "12 March", "١٠ من آذار", "the 12th of this month"."""
+    if index > 0 and (number := _number(tokens[index - 1])) is not None:
+        return number
+    if index > 1 and tokens[index - 1].norm in word_set("dates", "day_of"):
+        return _number(tokens[index - 2])
+    return None
 
 
 def _is_month_use(token: Token) -> bool:
@@ -54,16 +80,20 @@ def _is_month_use(token: Token) -> bool:
 
 
 def _explicit(tokens: Sequence[Token], published: dt.date | None) -> dt.date | None:
-    months = _sets()["months"]
+    months, this_month = _sets()["months"], _sets()["this_month"]
     for index in range(len(tokens)):
         hit = months.match_at(tokens, index)
+        if hit and not _is_month_use(tokens[index]):
+            continue
+        if not hit and published is not None and (current := this_month.match_at(tokens, index)):
+            hit = current[0], published.month  # "الشهر الجاري", "this month": a day before it is needed
+            if _day_before(tokens, index) is None:
+                continue
         if not hit:
             continue
         length, month = hit
-        if not _is_month_use(tokens[index]):
-            continue
         day = year = None
-        before = _number(tokens[index - 1]) if index > 0 else None
+        before = _day_before(tokens, index)
         after = _number(tokens[index + length]) if index + length < len(tokens) else None
         if before is not None and 1 <= before <= 31:
             day = before
