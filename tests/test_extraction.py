@@ -391,3 +391,12 @@ def test_the_countryside_of_a_town_in_english_is_context():
     text = ("The Asayish defused an explosive device yesterday near the water station in al-Busaira, "
             "in the eastern countryside of Deir ez-Zor.")
     assert [d["gazetteer_id"] for d in extract_article(text, published="2024-03-06")] == ["busayrah"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("قُتل عنصران من قسد أمس إثر استهدافهم بالرصاص في بلدة الشحيل.", [("shuhayl", "SDF")]),
+    ("ويتخذ لواء الباقر من مبنى المركز الثقافي في حي الجورة مقراً رئيسياً له منذ عام 2018.", []),
+], ids=["two-members-of-are-targets", "since-the-year-is-background"])
+def test_members_named_in_the_dual_are_targets_and_since_a_year_is_background(text, expected):
+    drafts = extract_article(text, published="2024-03-06")
+    assert [(d["gazetteer_id"], d["actor2"]["name"]) for d in drafts] == expected
