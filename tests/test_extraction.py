@@ -400,3 +400,9 @@ def test_the_countryside_of_a_town_in_english_is_context():
 def test_members_named_in_the_dual_are_targets_and_since_a_year_is_background(text, expected):
     drafts = extract_article(text, published="2024-03-06")
     assert [(d["gazetteer_id"], d["actor2"]["name"]) for d in drafts] == expected
+
+
+def test_a_weak_trigger_after_another_is_that_events_verb():
+    text = "شنت دوريات الأمن العسكري فجر اليوم حملة دهم واعتقال طالت عشرات المنازل في حي الحميدية."
+    drafts = extract_article(text, published="2024-03-06")
+    assert [(d["gazetteer_id"], d["sub_event_type"]) for d in drafts] == [("dz-hamidiyah", "Arrests")]

@@ -51,8 +51,11 @@ def happens_at_destination(kind: str) -> bool:
 def find_triggers(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every event trigger word in the tokens, but those that move the dead or wounded."""
     triggers = labelled_set("triggers", suffixes=tuple(cues()["trigger_suffixes"]))
-    return [(start, end, str(kind)) for start, end, kind in triggers.find(tokens)
-            if not _moves_casualties(tokens, start, end, str(kind))]
+    found = [(start, end, str(kind)) for start, end, kind in triggers.find(tokens)
+             if not _moves_casualties(tokens, start, end, str(kind))]
+    weak, window = phrase_set("weak_triggers"), int(cues()["weak_triggers"]["window"])
+    return [trigger for number, trigger in enumerate(found)
+            if not (weak.match_at(tokens, trigger[0]) and number > 0 and trigger[0] - found[number - 1][1] < window)]
 
 
 def _moves_casualties(tokens: Sequence[Token], start: int, end: int, kind: str) -> bool:
