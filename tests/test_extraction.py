@@ -406,3 +406,9 @@ def test_a_weak_trigger_after_another_is_that_events_verb():
     text = "شنت دوريات الأمن العسكري فجر اليوم حملة دهم واعتقال طالت عشرات المنازل في حي الحميدية."
     drafts = extract_article(text, published="2024-03-06")
     assert [(d["gazetteer_id"], d["sub_event_type"]) for d in drafts] == [("dz-hamidiyah", "Arrests")]
+
+
+def test_an_english_compass_word_looks_past_of_and_the_article():
+    text = ("Military Security arrested 12 young men on Friday at a checkpoint at the entrance of the town "
+            "of al-Asharah, south-east of al-Mayadin.")
+    assert [d["gazetteer_id"] for d in extract_article(text, published="2024-11-10")] == ["asharah"]

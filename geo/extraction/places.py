@@ -85,8 +85,17 @@ def _compass_before(tokens: Sequence[Token], start: int) -> bool:
     names a part of this place instead ("المدخل الشمالي لمدينة البصيرة").
     """
     directions = phrase_set("direction")
+    last = _word_before(tokens, start)
     return any(directions.match_at(tokens, k) and not written_with_article(tokens[k])
-               for k in range(max(0, start - 2), start))
+               for k in range(max(0, last - 1), last + 1))
+
+
+def _word_before(tokens: Sequence[Token], start: int) -> int:
+    """The index of the word before a place, past English links ("east of the town of X", "countryside of X")."""
+    before = start - 1
+    while before > 0 and tokens[before].norm in _name_links():
+        before -= 1
+    return before
 
 
 def _match_phrase(gaz: Gazetteer, tokens: Sequence[Token], start: int, length: int) -> list[tuple[str, str]]:
@@ -244,9 +253,7 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     destination = _has("destination", tokens, before_start, start)
     aside = _has("aside", tokens, max(0, start - 4), start)
     countryside_words = area_set("countryside")
-    word_before = start - 1
-    while word_before > 0 and tokens[word_before].norm in _name_links():  # "the countryside of Hajin"
-        word_before -= 1
+    word_before = _word_before(tokens, start)
     countryside = countryside_words.any_in(tokens, word_before, word_before + 1) or \
         area_after and countryside_words.any_in(tokens, end, end + 1)
     between = any(token.norm in word_set("roles", "between") for token in tokens[before_start:start])
