@@ -412,3 +412,13 @@ def test_an_english_compass_word_looks_past_of_and_the_article():
     text = ("Military Security arrested 12 young men on Friday at a checkpoint at the entrance of the town "
             "of al-Asharah, south-east of al-Mayadin.")
     assert [d["gazetteer_id"] for d in extract_article(text, published="2024-11-10")] == ["asharah"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Israeli jets struck weapons depots belonging to Hezbollah west of Boukamal yesterday.", [("bukamal", "town")]),
+    ("قصفت طائرات مسيرة مواقع للميليشيات غرب البوكمال أمس.", [("bukamal", "town")]),
+    ("ISIS attacked an SDF checkpoint in Thiban, north of al-Mayadin, yesterday.", [("dhiban", "village")]),
+], ids=["en-nothing-else", "ar-nothing-else", "anchor-of-another-place"])
+def test_a_place_after_a_compass_word_locates_the_event_when_nothing_else_does(text, expected):
+    drafts = extract_article(text, published="2024-03-06")
+    assert [(d["gazetteer_id"], d["geo_precision"]) for d in drafts] == expected

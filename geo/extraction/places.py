@@ -47,6 +47,7 @@ class PlaceMention:
     near: bool = False
     area: bool = False
     anchor: bool = False
+    compass: bool = False  # the anchor is a compass word's ("west of X")
     origin: bool = False
     destination: bool = False
     aside: bool = False
@@ -244,7 +245,8 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     # one after the name locates it in the next place ("حقل العمر بريف دير الزور")
     area_after = end < len(tokens) and not is_arabic(tokens[end].norm)
     area = _has("area", tokens, max(0, start - 2), start) or area_after and _has("area", tokens, end, end + 1)
-    anchor = _compass_before(tokens, start) or _has("description", tokens, max(0, start - 7),
+    compass = _compass_before(tokens, start)
+    anchor = compass or _has("description", tokens, max(0, start - 7),
                                                                          start)
     # a dateline ("DEIR EZ-ZOR, Syria (North Press) –") names where the report was filed
     dateline = start == 0 and all(token.text.isupper() for token in tokens[start:end] if token.text.isalpha())
@@ -269,7 +271,8 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     surface = text[tokens[span_start].start:end_char] if tokens[span_start].start < len(text) else ""
     how = "exact" if any(how == "exact" for _, how in found) else "normalised"
     return PlaceMention(start, end, tuple(place_id for place_id, _ in found), how, surface or tokens[start].text,
-                        near=near, area=area, anchor=anchor, origin=origin, destination=destination, aside=aside,
+                        near=near, area=area, anchor=anchor, compass=compass, origin=origin, destination=destination,
+                        aside=aside,
                         between=between, locative=locative, countryside=countryside)
 
 
@@ -314,6 +317,10 @@ def event_places(mentions: list[PlaceMention], tokens: Sequence[Token]) -> list[
         contained = previous is not None and _is_container_gap(tokens, previous.end, mention.start)
         # "بين محافظات الرقة ودير الزور وحمص": a list continuing an anchor is anchors too
         listed_anchor = previous_dropped and previous is not None and _is_list_gap(tokens, previous.end, mention.start)
+        if mention.compass and previous is None and not is_admin and not contained:
+            # "struck depots west of Boukamal": nothing else locates the event; it is near this place
+            coarser = "district" if mention.precision == "district" else "town"
+            mention = replace(mention, anchor=False, near=True, precision=coarser)
         if mention.anchor or contained or is_admin or listed_anchor:
             previous, previous_dropped = mention, True
             continue
