@@ -422,3 +422,14 @@ def test_an_english_compass_word_looks_past_of_and_the_article():
 def test_a_place_after_a_compass_word_locates_the_event_when_nothing_else_does(text, expected):
     drafts = extract_article(text, published="2024-03-06")
     assert [(d["gazetteer_id"], d["geo_precision"]) for d in drafts] == expected
+
+
+@pytest.mark.parametrize(("text", "actor2"), [
+    ("US warplanes struck positions of Iranian-backed groups near Mayadin yesterday.",
+     "Iran-backed militias (unspecified)"),
+    ("شنت طائرات أمريكية غارات على مواقع لميليشيات إيران في البوكمال أمس.", "Iran-backed militias (unspecified)"),
+    ("Two gunmen shot dead a schoolteacher in front of his house in Hajin yesterday.", "Civilians"),
+], ids=["iranian-backed-groups", "militias-of-iran", "schoolteacher"])
+def test_common_names_of_targets(text, actor2):
+    drafts = extract_article(text, published="2024-03-06")
+    assert [d["actor2"]["name"] for d in drafts] == [actor2]
