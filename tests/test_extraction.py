@@ -433,3 +433,13 @@ def test_a_place_after_a_compass_word_locates_the_event_when_nothing_else_does(t
 def test_common_names_of_targets(text, actor2):
     drafts = extract_article(text, published="2024-03-06")
     assert [d["actor2"]["name"] for d in drafts] == [actor2]
+
+
+@pytest.mark.parametrize(("text", "actor1"), [
+    ("The Israeli army said on Saturday that its fighter jets had struck weapons depots west of Boukamal yesterday.",
+     "Israel"),
+    ("Russia said Israeli jets struck weapons depots in Boukamal yesterday.", "Israel"),
+], ids=["speaker-of-its-own-act", "speaker-of-another-act"])
+def test_a_speaker_reporting_its_own_act_is_the_doer(text, actor1):
+    drafts = extract_article(text, published="2024-03-06")
+    assert [d["actor1"]["name"] for d in drafts] == [actor1]

@@ -143,7 +143,7 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
             role, explicit = "associate", True
         elif speaker_after.any_in(tokens, end, end + 3) and not any(
                 target_before.match_at(tokens, k) for k in before):
-            role, explicit = "speaker", True
+            role, explicit = ("agent" if _speaks_of_own_act(tokens, end, trigger) else "speaker"), True
         elif arabic and _after_agent_verb(tokens, start):
             role, explicit = "agent", True
         elif not arabic and _ends_cue(member_nouns, tokens, start) and trigger is not None and end <= trigger \
@@ -182,6 +182,13 @@ def assign_roles(tokens: Sequence[Token], mentions: list[ActorMention], trigger:
             mention = ActorMention(mention.name, mention.start, mention.end, role, False, mention.attribution)
         result.append(mention)
     return result
+
+
+def _speaks_of_own_act(tokens: Sequence[Token], end: int, trigger: int | None) -> bool:
+    """The speaker reports its own act: "X said its jets struck", "X said they had defused"."""
+    if trigger is None or trigger <= end:
+        return False
+    return phrase_set("roles", "speaker_own").any_in(tokens, end, trigger)
 
 
 def _target_word_after(target_after: PhraseSet, tokens: Sequence[Token], end: int) -> bool:
