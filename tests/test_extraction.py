@@ -340,6 +340,7 @@ CONTEXT_CASES = [
     ("came-a-week-after", "The strike came a week after an unidentified drone hit a truck near the al-Hiri crossing.",
      []),
     ("since-the-year", "ويتخذ لواء الباقر من مبنى المركز الثقافي في حي الجورة مقراً رئيسياً له منذ عام 2018.", []),
+    ("kunya-is-a-man", "وقال القيادي أبو عمر الحسن إن قواته قصفت مواقع النظام في بلدة البوليل أمس.", ["bulayl"]),
     ("countryside-of", "The Asayish defused an explosive device yesterday near the water station in al-Busaira, "
      "in the eastern countryside of Deir ez-Zor.", ["busayrah"]),
 ]

@@ -210,6 +210,8 @@ def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tu
         return len("".join(token.norm for token in content)) >= 3
     if length == 1 and _is_cue_verb(tokens, index):
         return False  # "وتبنّى التنظيم الهجوم" (claimed) is spelt like the town al-Tabni without its article
+    if length == 1 and index > 0 and tokens[index - 1].norm in word_set("place_names", "person_before"):
+        return False  # "أبو عمر" is a man, not the al-Omar field
     # ل/لل attached ("لفرع الأمن", "لميليشيا") means "belonging to", not a place where something happened
     belonging = first.norm.startswith(prefixes("prefixes", "belonging"))
     if belonging and not gaz.direct_matches([token.norm for token in words]):
