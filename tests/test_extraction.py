@@ -340,6 +340,10 @@ CONTEXT_CASES = [
     ("came-a-week-after", "The strike came a week after an unidentified drone hit a truck near the al-Hiri crossing.",
      []),
     ("since-the-year", "ويتخذ لواء الباقر من مبنى المركز الثقافي في حي الجورة مقراً رئيسياً له منذ عام 2018.", []),
+    ("an-earlier-year", "وكان الضحية قد نجا من محاولة اغتيال سابقة في بلدة أبو حمام خلال صيف عام 2022.", []),
+    ("an-earlier-year-en", "He survived an assassination attempt in Hajin in 2022.", []),
+    ("calls-for", "وتطالب المنظمة بالتحقيق في حوادث الاغتيال في هجين والسوسة.", []),
+    ("a-year-with-a-date", "قصفت قوات النظام بلدة البوليل أمس، وهي خاضعة لسيطرة قسد منذ عام 2017.", ["bulayl"]),
     ("kunya-is-a-man", "وقال القيادي أبو عمر الحسن إن قواته قصفت مواقع النظام في بلدة البوليل أمس.", ["bulayl"]),
     ("countryside-of", "The Asayish defused an explosive device yesterday near the water station in al-Busaira, "
      "in the eastern countryside of Deir ez-Zor.", ["busayrah"]),

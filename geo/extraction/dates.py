@@ -181,6 +181,19 @@ def find_date(tokens: Sequence[Token], published: dt.date | None, previous: Date
     if relative:
         days, precision = max((label for _, _, label in relative), key=lambda label: label[0])
         return DateCue(published - dt.timedelta(days=days), precision, "relative")
+    year = _earlier_year(tokens, published)
+    if year is not None:
+        return DateCue(dt.date(year, 7, 1), "month", "explicit")
+    return None
+
+
+def _earlier_year(tokens: Sequence[Token], published: dt.date) -> int | None:
+    """A year before the publication's, named as one ("صيف عام 2022", "in 2019")."""
+    marks = word_set("dates", "year_before")
+    for index in range(1, len(tokens)):
+        year = _number(tokens[index])
+        if year is not None and 1900 < year < published.year and tokens[index - 1].norm in marks:
+            return year
     return None
 
 
