@@ -344,6 +344,8 @@ CONTEXT_CASES = [
     ("an-earlier-year-en", "He survived an assassination attempt in Hajin in 2022.", []),
     ("calls-for", "وتطالب المنظمة بالتحقيق في حوادث الاغتيال في هجين والسوسة.", []),
     ("a-year-with-a-date", "قصفت قوات النظام بلدة البوليل أمس، وهي خاضعة لسيطرة قسد منذ عام 2017.", ["bulayl"]),
+    ("an-age-is-no-place", "قُتل طفل يبلغ من العمر أربعة عشر عاماً بانفجار لغم في بادية غرانيج صباح اليوم.",
+     ["gharanij"]),
     ("kunya-is-a-man", "وقال القيادي أبو عمر الحسن إن قواته قصفت مواقع النظام في بلدة البوليل أمس.", ["bulayl"]),
     ("countryside-of", "The Asayish defused an explosive device yesterday near the water station in al-Busaira, "
      "in the eastern countryside of Deir ez-Zor.", ["busayrah"]),

@@ -128,14 +128,14 @@ def spot_places(sentence: Sentence, gaz: Gazetteer) -> list[PlaceMention]:
     """Every place named in the sentence, longest phrase first, with its context flags."""
     tokens = sentence.tokens
     generic = phrase_set("generic")
-    outlets = phrase_set("outlets")
+    skipped = (phrase_set("outlets"), phrase_set("not_places"))
     mentions: list[PlaceMention] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        outlet = outlets.match_at(tokens, index)
+        outlet = skipped[0].match_at(tokens, index) or skipped[1].match_at(tokens, index)
         if outlet:
-            index += outlet[0]  # "شبكة دير الزور 24" is a news outlet
+            index += outlet[0]  # "شبكة دير الزور 24" is a news outlet, "من العمر" an age
             continue
         if token.is_punct or generic.match_at(tokens, index) and not _starts_name(tokens, index, gaz):
             index += 1
