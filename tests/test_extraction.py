@@ -287,7 +287,8 @@ def test_area_word_lowers_precision_to_district():
     "Rep. Chip Roy (R-Tex.) said the strikes were legal.",
     "Sen. Rand Paul (R-Ky.) said the strikes were legal.",
     "Sen. Bernie Sanders (I-Vt.) said the strikes were not legal.",
-], ids=["r-tex", "r-ky", "i-vt"])
+    "وفي بلدة الطيانة، قُتل الصيدلاني (ع. س) برصاص مسلحين مجهولين أمس.",
+], ids=["r-tex", "r-ky", "i-vt", "arabic-initials"])
 def test_party_state_abbreviation_ends_no_sentence(text):
     assert [s.text for s in split_sentences(text)] == [text]
 

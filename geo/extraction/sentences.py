@@ -10,8 +10,9 @@ from geo.textnorm import is_arabic, normalise, strip_arabic_prefixes, strip_arti
 _TOKEN = re.compile(r"#?[\w'’\u0610-\u061a\u064b-\u065f\u0670\u0640]+(?:-\d+\w*)?|[،,;:–—]")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"”’»)]*\s+")
 # A full stop after these is no sentence end: "U.S. forces", "Gen. Kurilla", "2:00 a.m. (Syria time)",
-# and a US legislator's party and state ("(R-Tex.)", "(D-Calif.)", "(I-Vt.)").
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Gen|Lt|Col|Maj|Sen|Rep|Dr|Mr|Mrs|Ms|St|No|Nov|Oct|Sept|Sep|Dec|Jan|"
+# a US legislator's party and state ("(R-Tex.)", "(D-Calif.)", "(I-Vt.)"), and initials in
+# either script ("J. Smith", "الصيدلاني (ع. س)").
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b[\u0621-\u064a]|\b(?:Gen|Lt|Col|Maj|Sen|Rep|Dr|Mr|Mrs|Ms|St|No|Nov|Oct|Sept|Sep|Dec|Jan|"
                            r"Feb|Aug|Jr|vs|etc|a\.m|p\.m|[RDI]-\w+))\.$")
 _US = re.compile(r"\bU\.S\.(?=\s|$|[,;:)])|\bU\.S\b")
 PUNCTUATION = frozenset("،,;:–—")
