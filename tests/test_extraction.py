@@ -347,6 +347,11 @@ CONTEXT_CASES = [
     ("a-year-with-a-date", "قصفت قوات النظام بلدة البوليل أمس، وهي خاضعة لسيطرة قسد منذ عام 2017.", ["bulayl"]),
     ("an-age-is-no-place", "قُتل طفل يبلغ من العمر أربعة عشر عاماً بانفجار لغم في بادية غرانيج صباح اليوم.",
      ["gharanij"]),
+    ("drove-through", "A drone struck their car as it drove through Mahkan before dawn on Friday.", ["mahkan"]),
+    ("activists-in", "Fatemiyoun fighters moved into a compound in Al Ishara yesterday, according to activists in "
+     "Deir Ez-Zor.", ["asharah"]),
+    ("opposite", "The Fourth Division moved 200 soldiers into Hatla, a village opposite Deir Ez-Zor city, on "
+     "Wednesday.", ["hatla"]),
     ("kunya-is-a-man", "وقال القيادي أبو عمر الحسن إن قواته قصفت مواقع النظام في بلدة البوليل أمس.", ["bulayl"]),
     ("countryside-of", "The Asayish defused an explosive device yesterday near the water station in al-Busaira, "
      "in the eastern countryside of Deir ez-Zor.", ["busayrah"]),

@@ -127,8 +127,10 @@ def extract_drafts(text: str, published: str | dt.date | None = None, source_url
             clause = clauses[mention.start]
             agent, agent_how = _actor_for(actors, clauses, clause, mention, "agent")
             target, _ = _actor_for(actors, clauses, clause, mention, "target", tokens)
-            if not has_victim(family) and agent is None and target is not None and not target.explicit:
-                agent, agent_how, target = target, "clause", None  # who moves or protests is the doer
+            if not has_victim(family) and agent is None and target is not None and \
+                    (not target.explicit or needs_doer(family)):
+                # who moves or protests is the doer ("Fatemiyoun fighters moved": fighters name its people)
+                agent, agent_how, target = target, "clause", None
             carried_agent, carried_target = last_actors.get(family, (None, None))
             if not actors and (sentence.paragraph == last_paragraph or _refers_back(tokens, triggers[0])):
                 # "The strikes targeted ...": the actors of the last event of this kind carry over
