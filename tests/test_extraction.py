@@ -352,6 +352,8 @@ CONTEXT_CASES = [
      "Deir Ez-Zor.", ["asharah"]),
     ("opposite", "The Fourth Division moved 200 soldiers into Hatla, a village opposite Deir Ez-Zor city, on "
      "Wednesday.", ["hatla"]),
+    ("dismantled-feminine", "فككت قوى الأمن الداخلي عبوة ناسفة على الطريق العام في قرية المراشدة يوم أمس.",
+     ["marashida"]),
     ("kunya-is-a-man", "وقال القيادي أبو عمر الحسن إن قواته قصفت مواقع النظام في بلدة البوليل أمس.", ["bulayl"]),
     ("countryside-of", "The Asayish defused an explosive device yesterday near the water station in al-Busaira, "
      "in the eastern countryside of Deir ez-Zor.", ["busayrah"]),
