@@ -118,9 +118,11 @@ def test_unnamed_perpetrator_is_a_zero_confidence_placeholder():
     ("في الثالث من الشهر الجاري", "2024-03-03", "day"),
     ("في الـ ١٠ من شباط الماضي", "2024-02-10", "day"),
     ("on the third of February", "2024-02-03", "day"),
+    ("shot dead on the evening of the 5th by gunmen", "2024-03-05", "day"),
+    ("on the 20th, a drone struck", "2024-02-20", "day"),
 ], ids=["amss", "last-night-ar", "weekday-ar", "dawn-today", "arabic-month-indic", "aab", "monday",
         "explicit-en", "last-night", "march-2", "last-week", "nth-of-this-month", "n-of-current-month-ar",
-        "ordinal-word-ar", "n-of-month-ar", "ordinal-word-en"])
+        "ordinal-word-ar", "n-of-month-ar", "ordinal-word-en", "the-5th", "the-20th-last-month"])
 def test_dates_resolve_against_publication(text, expected, precision):
     found = find_date(tokenise(text), dt.date(2024, 3, 6), None)
     assert found is not None
@@ -443,3 +445,9 @@ def test_common_names_of_targets(text, actor2):
 def test_a_speaker_reporting_its_own_act_is_the_doer(text, actor1):
     drafts = extract_article(text, published="2024-03-06")
     assert [d["actor1"]["name"] for d in drafts] == [actor1]
+
+
+@pytest.mark.parametrize("text", ["Troops of the 4th Division moved", "members of the 17th Brigade were killed"],
+                         ids=["division", "brigade"])
+def test_an_ordinal_before_a_name_is_no_day(text):
+    assert find_date(tokenise(text), dt.date(2024, 3, 6), None) is None

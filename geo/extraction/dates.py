@@ -181,9 +181,29 @@ def find_date(tokens: Sequence[Token], published: dt.date | None, previous: Date
     if relative:
         days, precision = max((label for _, _, label in relative), key=lambda label: label[0])
         return DateCue(published - dt.timedelta(days=days), precision, "relative")
+    day = _day_of_this_month(tokens, published)
+    if day is not None:
+        return DateCue(day, "day", "explicit")
     year = _earlier_year(tokens, published)
     if year is not None:
         return DateCue(dt.date(year, 7, 1), "month", "explicit")
+    return None
+
+
+def _day_of_this_month(tokens: Sequence[Token], published: dt.date) -> dt.date | None:
+    """"on the evening of the 5th": a day in digits and st/nd/rd/th, no month, no name after it."""
+    for index in range(2, len(tokens)):
+        ordinal = _ORDINAL_DIGITS.match(tokens[index].norm)
+        if not ordinal or tokens[index - 1].norm != "the" or tokens[index - 2].norm not in ("on", "of"):
+            continue
+        if index + 1 < len(tokens) and tokens[index + 1].is_capitalised:
+            continue  # "the 4th Division", "of the 17th Brigade"
+        day = int(ordinal.group(1))
+        month = published if day <= published.day else published.replace(day=1) - dt.timedelta(days=1)
+        try:
+            return month.replace(day=day)
+        except ValueError:
+            return None
     return None
 
 

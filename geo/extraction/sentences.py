@@ -12,8 +12,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"”’»)]*\s+")
 # A full stop after these is no sentence end: "U.S. forces", "Gen. Kurilla", "2:00 a.m. (Syria time)",
 # a US legislator's party and state ("(R-Tex.)", "(D-Calif.)", "(I-Vt.)"), and initials in
 # either script ("J. Smith", "الصيدلاني (ع. س)").
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b[\u0621-\u064a]|\b(?:Gen|Lt|Col|Maj|Sen|Rep|Dr|Mr|Mrs|Ms|St|No|Nov|Oct|Sept|Sep|Dec|Jan|"
-                           r"Feb|Aug|Jr|vs|etc|a\.m|p\.m|[RDI]-\w+))\.$")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b[\u0621-\u064a]|\b(?:Gen|Lt|Col|Maj|Sen|Rep|Dr|Mr|Mrs|Ms|St|No|Nov|Oct|"
+                           r"Sept|Sep|Dec|Jan|Feb|Aug|Jr|vs|etc|a\.m|p\.m|[RDI]-\w+))\.$")
 _US = re.compile(r"\bU\.S\.(?=\s|$|[,;:)])|\bU\.S\b")
 PUNCTUATION = frozenset("،,;:–—")
 
