@@ -451,3 +451,13 @@ def test_a_speaker_reporting_its_own_act_is_the_doer(text, actor1):
                          ids=["division", "brigade"])
 def test_an_ordinal_before_a_name_is_no_day(text):
     assert find_date(tokenise(text), dt.date(2024, 3, 6), None) is None
+
+
+@pytest.mark.parametrize("text", [
+    "اختطف مسلحون مجهولون مساء أمس معلماً أثناء عودته من مدرسته إلى منزله في بلدة الطيانة.",
+    "Unknown gunmen kidnapped a teacher in al-Tayyana yesterday.",
+], ids=["ar-to-his-home-in", "en"])
+def test_an_abduction_is_violence_against_civilians_where_it_happened(text):
+    drafts = extract_article(text, published="2024-03-06")
+    assert [(d["gazetteer_id"], d["event_type"], d["sub_event_type"]) for d in drafts] == \
+        [("tayyana", "Violence against civilians", "Abduction/forced disappearance")]

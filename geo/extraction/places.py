@@ -79,6 +79,18 @@ def _is_cue_verb(tokens: Sequence[Token], index: int) -> bool:
     return bool(phrase_set("roles", "claimed").match_at(tokens, index) or labelled_set("triggers").match_at(tokens, index))
 
 
+def _destination_before(tokens: Sequence[Token], before_start: int, start: int) -> bool:
+    """A destination word ("إلى", "to") before the place, with no "in" nearer to it.
+
+    "إلى منزله في قرية الجزرة": the place after "in" is where he was, not where he went.
+    """
+    destinations, locative = phrase_set("destination"), word_set("locative")
+    last_to = max((k for k in range(before_start, start) if destinations.match_at(tokens, k)), default=None)
+    if last_to is None:
+        return False
+    return not any(token.norm in locative for token in tokens[last_to + 1:start + 1])
+
+
 def _compass_before(tokens: Sequence[Token], start: int) -> bool:
     """A compass word just before the place: "شرق البوكمال", "east of Hajin" locate another place by it.
 
@@ -254,7 +266,7 @@ def _with_context(tokens: Sequence[Token], start: int, end: int, found: list[tup
     dateline = start == 0 and all(token.text.isupper() for token in tokens[start:end] if token.text.isalpha())
     anchor = anchor or dateline and not is_arabic(tokens[start].norm)
     origin = _has("origin", tokens, before_start, start)
-    destination = _has("destination", tokens, before_start, start)
+    destination = _destination_before(tokens, before_start, start)
     aside = _has("aside", tokens, max(0, start - 4), start)
     countryside_words = area_set("countryside")
     word_before = _word_before(tokens, start)
