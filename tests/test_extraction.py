@@ -356,6 +356,8 @@ CONTEXT_CASES = [
      "Wednesday.", ["hatla"]),
     ("dismantled-feminine", "فككت قوى الأمن الداخلي عبوة ناسفة على الطريق العام في قرية المراشدة يوم أمس.",
      ["marashida"]),
+    ("a-verb-between-two-places", "قصفت قوات النظام بلدة البوليل على ضفة نهر الفرات، استهدف منازل في قرية جديد بكارة "
+     "أمس.", ["bulayl", "jadid-bakkara"]),
     ("kunya-is-a-man", "وقال القيادي أبو عمر الحسن إن قواته قصفت مواقع النظام في بلدة البوليل أمس.", ["bulayl"]),
     ("countryside-of", "The Asayish defused an explosive device yesterday near the water station in al-Busaira, "
      "in the eastern countryside of Deir ez-Zor.", ["busayrah"]),

@@ -357,8 +357,8 @@ def event_places(mentions: list[PlaceMention], tokens: Sequence[Token]) -> list[
 def _is_container_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
     """Only a few linking words between two places: the second contains or locates the first."""
     gap = tokens[end:start]
-    if len(gap) > 4:
-        return False
+    if len(gap) > 4 or labelled_set("triggers").any_in(gap):
+        return False  # a verb between reports another event ("..., استهدف منازل في قرية X")
     breaks, not_attached = word_set("place_gap_breaks"), word_set("conjunctions", "not_attached", "place_gap")
     for token in gap:
         if token.norm in breaks or (_starts_with_and(token) and is_arabic(token.norm)
