@@ -235,37 +235,24 @@ def test_accuracy_targets(bench_result):
     assert tallies["actors"].recall >= 0.85
 
 
-def test_accuracy_on_the_first_held_out_set_does_not_regress():
-    # tests/data/articles_holdout was written after the extractor and first scored place 0.52/0.77,
-    # actors 0.44/0.46; the general fixes it showed lifted it. Floors just under today's figures.
+# Floors (precision, recall) just under today's figures on the held-out article sets. The first two
+# were written after the extractor and first scored place 0.52/0.77 and 0.43/0.60; the general fixes
+# they showed lifted them. The third was scored once after every other change and never tuned on.
+HELD_OUT_FLOORS = {
+    "articles_holdout": {"place": (0.85, 0.9), "actors": (0.78, 0.85), "event_type": (0.85, 0.9),
+                         "date": (0.8, 0.85)},
+    "articles_holdout2": {"place": (0.6, 0.65), "actors": (0.6, 0.6), "date": (0.45, 0.45)},
+    "articles_holdout3": {"place": (0.75, 0.8), "actors": (0.6, 0.5), "date": (0.65, 0.7)},
+}
+
+
+@pytest.mark.parametrize("folder", list(HELD_OUT_FLOORS))
+def test_accuracy_on_the_held_out_sets_does_not_regress(folder):
     from bench.extraction import run
 
-    tallies = run(ROOT / "tests" / "data" / "articles_holdout").tallies
-    assert tallies["place"].recall >= 0.9 and tallies["place"].precision >= 0.85
-    assert tallies["actors"].recall >= 0.85 and tallies["actors"].precision >= 0.78
-    assert tallies["event_type"].recall >= 0.9 and tallies["event_type"].precision >= 0.85
-    assert tallies["date"].recall >= 0.85 and tallies["date"].precision >= 0.8
-
-
-def test_accuracy_on_the_second_held_out_set_does_not_regress():
-    # tests/data/articles_holdout2 first scored place 0.43/0.60 and actors 0.41/0.48. Floors under today's figures.
-    from bench.extraction import run
-
-    tallies = run(ROOT / "tests" / "data" / "articles_holdout2").tallies
-    assert tallies["place"].recall >= 0.65 and tallies["place"].precision >= 0.6
-    assert tallies["actors"].recall >= 0.6 and tallies["actors"].precision >= 0.6
-    assert tallies["date"].recall >= 0.45
-
-
-def test_accuracy_on_the_untouched_held_out_set_does_not_regress():
-    # tests/data/articles_holdout3 was scored once after every other change and never tuned on
-    # (place 0.81/0.85, actors 0.65/0.53, date 0.71/0.75). Floors under those figures.
-    from bench.extraction import run
-
-    tallies = run(ROOT / "tests" / "data" / "articles_holdout3").tallies
-    assert tallies["place"].recall >= 0.8 and tallies["place"].precision >= 0.75
-    assert tallies["actors"].recall >= 0.5 and tallies["actors"].precision >= 0.6
-    assert tallies["date"].recall >= 0.7 and tallies["date"].precision >= 0.65
+    tallies = run(ROOT / "tests" / "data" / folder).tallies
+    for field, (precision, recall) in HELD_OUT_FLOORS[folder].items():
+        assert tallies[field].precision >= precision and tallies[field].recall >= recall, field
 
 
 def test_accuracy_does_not_regress(bench_result):
@@ -403,14 +390,30 @@ def test_arabic_triggers_carry_object_pronouns(text, expected):
             for d in drafts] == [expected]
 
 
-@pytest.mark.parametrize("text", [
-    "US warplanes struck positions of Iran-backed militias near Mayadin on Wednesday.",
-    "American jets pounded hideouts of ISIS near Hajin on Wednesday.",
-], ids=["positions-of", "hideouts-of"])
-def test_a_target_word_after_the_verb_belongs_to_the_object(text):
+# Who acted and who was hit: (id, text, (actor1, actor2) of each draft).
+ACTOR_CASES = [
+    ("positions-of", "US warplanes struck positions of Iran-backed militias near Mayadin on Wednesday.",
+     [("United States", "Iran-backed militias (unspecified)")]),
+    ("hideouts-of", "American jets pounded hideouts of ISIS near Hajin on Wednesday.", [("United States", "ISIS")]),
+    ("iranian-backed-groups", "US warplanes struck positions of Iranian-backed groups near Mayadin yesterday.",
+     [("United States", "Iran-backed militias (unspecified)")]),
+    ("militias-of-iran", "شنت طائرات أمريكية غارات على مواقع لميليشيات إيران في البوكمال أمس.",
+     [("United States", "Iran-backed militias (unspecified)")]),
+    ("schoolteacher", "Two gunmen shot dead a schoolteacher in front of his house in Hajin yesterday.",
+     [("Unidentified armed group", "Civilians")]),
+    ("two-members-of", "قُتل عنصران من قسد أمس إثر استهدافهم بالرصاص في بلدة الشحيل.",
+     [("Unidentified armed group", "SDF")]),
+    ("speaker-of-its-own-act", "The Israeli army said on Saturday that its fighter jets had struck weapons depots west "
+     "of Boukamal yesterday.", [("Israel", None)]),
+    ("speaker-of-another-act", "Russia said Israeli jets struck weapons depots in Boukamal yesterday.",
+     [("Israel", None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [case[1:] for case in ACTOR_CASES], ids=[case[0] for case in ACTOR_CASES])
+def test_actors_take_their_roles(text, expected):
     drafts = extract_article(text, published="2024-03-06")
-    assert [d["actor1"]["name"] for d in drafts] == ["United States"]
-    assert drafts[0]["actor2"]["name"] in ("Iran-backed militias (unspecified)", "ISIS")
+    assert [(d["actor1"]["name"], (d.get("actor2") or {}).get("name")) for d in drafts] == expected
 
 
 @pytest.mark.parametrize(("name", "area"), [
@@ -428,11 +431,6 @@ def test_a_city_spelling_with_an_admin_word_is_the_admin_area(name, area):
     assert extract_article(f"A drone struck a base in {name} yesterday.", published="2024-03-06") == []
 
 
-def test_members_named_in_the_dual_are_targets():
-    drafts = extract_article("قُتل عنصران من قسد أمس إثر استهدافهم بالرصاص في بلدة الشحيل.", published="2024-03-06")
-    assert [(d["gazetteer_id"], d["actor2"]["name"]) for d in drafts] == [("shuhayl", "SDF")]
-
-
 def test_a_weak_trigger_after_another_is_that_events_verb():
     text = "شنت دوريات الأمن العسكري فجر اليوم حملة دهم واعتقال طالت عشرات المنازل في حي الحميدية."
     drafts = extract_article(text, published="2024-03-06")
@@ -447,27 +445,6 @@ def test_a_weak_trigger_after_another_is_that_events_verb():
 def test_a_place_after_a_compass_word_locates_the_event_when_nothing_else_does(text, expected):
     drafts = extract_article(text, published="2024-03-06")
     assert [(d["gazetteer_id"], d["geo_precision"]) for d in drafts] == expected
-
-
-@pytest.mark.parametrize(("text", "actor2"), [
-    ("US warplanes struck positions of Iranian-backed groups near Mayadin yesterday.",
-     "Iran-backed militias (unspecified)"),
-    ("شنت طائرات أمريكية غارات على مواقع لميليشيات إيران في البوكمال أمس.", "Iran-backed militias (unspecified)"),
-    ("Two gunmen shot dead a schoolteacher in front of his house in Hajin yesterday.", "Civilians"),
-], ids=["iranian-backed-groups", "militias-of-iran", "schoolteacher"])
-def test_common_names_of_targets(text, actor2):
-    drafts = extract_article(text, published="2024-03-06")
-    assert [d["actor2"]["name"] for d in drafts] == [actor2]
-
-
-@pytest.mark.parametrize(("text", "actor1"), [
-    ("The Israeli army said on Saturday that its fighter jets had struck weapons depots west of Boukamal yesterday.",
-     "Israel"),
-    ("Russia said Israeli jets struck weapons depots in Boukamal yesterday.", "Israel"),
-], ids=["speaker-of-its-own-act", "speaker-of-another-act"])
-def test_a_speaker_reporting_its_own_act_is_the_doer(text, actor1):
-    drafts = extract_article(text, published="2024-03-06")
-    assert [d["actor1"]["name"] for d in drafts] == [actor1]
 
 
 @pytest.mark.parametrize("text", ["Troops of the 4th Division moved", "members of the 17th Brigade were killed"],
