@@ -366,6 +366,8 @@ CONTEXT_CASES = [
      ["marashida"]),
     ("a-verb-between-two-places", "قصفت قوات النظام بلدة البوليل على ضفة نهر الفرات، استهدف منازل في قرية جديد بكارة "
      "أمس.", ["bulayl", "jadid-bakkara"]),
+    ("training-grounds", "قصفت طائرات روسية ميادين التدريب التابعة للميليشيات في البادية أمس.", []),
+    ("bare-name-after-a-cue", "قصفت قوات النظام بلدة شحيل أمس.", ["shuhayl"]),
     ("kunya-is-a-man", "وقال القيادي أبو عمر الحسن إن قواته قصفت مواقع النظام في بلدة البوليل أمس.", ["bulayl"]),
     ("countryside-of", "The Asayish defused an explosive device yesterday near the water station in al-Busaira, "
      "in the eastern countryside of Deir ez-Zor.", ["busayrah"]),

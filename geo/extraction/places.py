@@ -69,6 +69,22 @@ def _has(name: str, tokens: Sequence[Token], start: int, end: int) -> bool:
     return phrase_set(name).any_in(tokens, start, end)
 
 
+def _named_with_article(gaz: Gazetteer, found: list[tuple[str, str]]) -> bool:
+    """Every candidate's own Arabic name is one word written with the article ("الميادين", "العمر")."""
+    names = [normalise(gaz.places[place_id].name_ar).split() for place_id, _ in found]
+    return all(len(words) >= 1 and words[-1].startswith(prefixes("prefixes", "article")) for words in names)
+
+
+def _place_cue_before(tokens: Sequence[Token], index: int) -> bool:
+    """A word before it that says a place follows: "في", "قرب", "بلدة", "ريف", a compass word, or "في" written on it."""
+    token = tokens[index]
+    if token.norm.startswith(prefixes("prefixes", "locative")):
+        return True
+    before = tokens[max(0, index - 2):index]
+    return any(phrase_set(name).any_in(before) for name in ("locative", "generic", "near", "direction")) or \
+        area_set("countryside").any_in(before)
+
+
 def _is_cue_verb(tokens: Sequence[Token], index: int) -> bool:
     """The word is one the cue file reads as a verb of the report (a claim, a strike, an arrest).
 
@@ -224,6 +240,9 @@ def _acceptable(tokens: Sequence[Token], index: int, length: int, found: list[tu
         return False  # "وتبنّى التنظيم الهجوم" (claimed) is spelt like the town al-Tabni without its article
     if length == 1 and index > 0 and tokens[index - 1].norm in word_set("place_names", "person_before"):
         return False  # "أبو عمر" is a man, not the al-Omar field
+    if length == 1 and not written_with_article(first) and _named_with_article(gaz, found) and \
+            not _place_cue_before(tokens, index):
+        return False  # "ميادين التدريب" (training grounds), "عمر": a bare word needs a cue to be al-Mayadin
     # ل/لل attached ("لفرع الأمن", "لميليشيا") means "belonging to", not a place where something happened
     belonging = first.norm.startswith(prefixes("prefixes", "belonging"))
     if belonging and not gaz.direct_matches([token.norm for token in words]):
