@@ -405,6 +405,10 @@ ACTOR_CASES = [
      [("Unidentified armed group", "Civilians")]),
     ("two-members-of", "قُتل عنصران من قسد أمس إثر استهدافهم بالرصاص في بلدة الشحيل.",
      [("Unidentified armed group", "SDF")]),
+    ("vehicle-of", "انفجرت عبوة ناسفة أمس بسيارة عسكرية تابعة للفرقة الرابعة عند مدخل مدينة الميادين.",
+     [("Unidentified armed group", "Syrian government forces")]),
+    ("two-farmers", "أصيب مزارعان بجروح صباح اليوم جراء انفجار لغم أرضي في أطراف بلدة الباغوز.",
+     [("Unidentified armed group", "Civilians")]),
     ("speaker-of-its-own-act", "The Israeli army said on Saturday that its fighter jets had struck weapons depots west "
      "of Boukamal yesterday.", [("Israel", None)]),
     ("speaker-of-another-act", "Russia said Israeli jets struck weapons depots in Boukamal yesterday.",
