@@ -70,7 +70,7 @@ def _has(name: str, tokens: Sequence[Token], start: int, end: int) -> bool:
 
 
 def _named_with_article(gaz: Gazetteer, found: list[tuple[str, str]]) -> bool:
-    """Every candidate's own Arabic name is one word written with the article ("الميادين", "العمر")."""
+    """Every candidate's own Arabic name ends in a word written with the article ("الميادين", "حقل العمر")."""
     names = [normalise(gaz.places[place_id].name_ar).split() for place_id, _ in found]
     return all(len(words) >= 1 and words[-1].startswith(prefixes("prefixes", "article")) for words in names)
 
@@ -156,12 +156,12 @@ def spot_places(sentence: Sentence, gaz: Gazetteer) -> list[PlaceMention]:
     """Every place named in the sentence, longest phrase first, with its context flags."""
     tokens = sentence.tokens
     generic = phrase_set("generic")
-    skipped = (phrase_set("outlets"), phrase_set("not_places"))
+    outlets, not_places = phrase_set("outlets"), phrase_set("not_places")
     mentions: list[PlaceMention] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        outlet = skipped[0].match_at(tokens, index) or skipped[1].match_at(tokens, index)
+        outlet = outlets.match_at(tokens, index) or not_places.match_at(tokens, index)
         if outlet:
             index += outlet[0]  # "شبكة دير الزور 24" is a news outlet, "من العمر" an age
             continue
