@@ -9,7 +9,7 @@ from functools import cache
 
 from geo.actors import registry
 from geo.extraction.cues import PhraseSet, labelled_set, phrase_set, prefixes, word_set
-from geo.extraction.events import find_triggers
+from geo.extraction.events import trigger_set
 from geo.extraction.sentences import Token
 from geo.textnorm import is_arabic
 
@@ -196,11 +196,10 @@ def _target_word_after(target_after: PhraseSet, tokens: Sequence[Token], end: in
 
     In "US warplanes struck positions of X" the positions are X's.
     """
-    verbs = {start for start, _, _ in find_triggers(tokens[end:end + 2])}
-    for offset in range(min(2, len(tokens) - end)):
-        if offset in verbs:
+    for position in range(end, min(end + 2, len(tokens))):
+        if trigger_set().match_at(tokens, position):
             return False
-        if target_after.match_at(tokens, end + offset):
+        if target_after.match_at(tokens, position):
             return True
     return False
 
@@ -272,6 +271,6 @@ def _relative_doer(tokens: Sequence[Token], end: int) -> bool:
     relative = phrase_set("roles", "agent_after")
     for position in (end, end + 1):
         if position < len(tokens) and relative.match_at(tokens, position):
-            triggers = labelled_set("triggers")
+            triggers = trigger_set()
             return any(triggers.match_at(tokens, k) for k in range(position + 1, min(len(tokens), position + 3)))
     return False

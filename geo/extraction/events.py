@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from geo.extraction.cues import cues, labelled_set, phrase_set
+from geo.extraction.cues import PhraseSet, cues, labelled_set, phrase_set
 from geo.extraction.sentences import Token
 
 
@@ -48,10 +48,15 @@ def happens_at_destination(kind: str) -> bool:
     return kind in _events()["at_destination"]
 
 
+@cache
+def trigger_set() -> PhraseSet:
+    """The trigger words of every kind, labelled by kind; Arabic ones also with an object pronoun on them."""
+    return labelled_set("triggers", suffixes=tuple(cues()["trigger_suffixes"]))
+
+
 def find_triggers(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every event trigger word in the tokens, but those that move the dead or wounded."""
-    triggers = labelled_set("triggers", suffixes=tuple(cues()["trigger_suffixes"]))
-    found = [(start, end, str(kind)) for start, end, kind in triggers.find(tokens)
+    found = [(start, end, str(kind)) for start, end, kind in trigger_set().find(tokens)
              if not _moves_casualties(tokens, start, end, str(kind))]
     weak, window = phrase_set("weak_triggers"), int(cues()["weak_triggers"]["window"])
     return [trigger for number, trigger in enumerate(found)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from geo.distance import distance_km
-from geo.extraction.cues import area_set, cues, labelled_set, phrase_set, place_words, prefixes, word_set, written_with_article
+from geo.extraction.cues import area_set, cues, phrase_set, place_words, prefixes, word_set, written_with_article
+from geo.extraction.events import trigger_set
 from geo.extraction.sentences import Sentence, Token
 from geo.gazetteer import Gazetteer, Place
 from geo.textnorm import EN_ARTICLES, is_arabic, normalise, word_keys
@@ -92,7 +93,7 @@ def _is_cue_verb(tokens: Sequence[Token], index: int) -> bool:
     """
     if written_with_article(tokens[index]):
         return False
-    return bool(phrase_set("roles", "claimed").match_at(tokens, index) or labelled_set("triggers").match_at(tokens, index))
+    return bool(phrase_set("roles", "claimed").match_at(tokens, index) or trigger_set().match_at(tokens, index))
 
 
 def _destination_before(tokens: Sequence[Token], before_start: int, start: int) -> bool:
@@ -376,7 +377,7 @@ def event_places(mentions: list[PlaceMention], tokens: Sequence[Token]) -> list[
 def _is_container_gap(tokens: Sequence[Token], end: int, start: int) -> bool:
     """Only a few linking words between two places: the second contains or locates the first."""
     gap = tokens[end:start]
-    if len(gap) > 4 or labelled_set("triggers").any_in(gap):
+    if len(gap) > 4 or trigger_set().any_in(gap):
         return False  # a verb between reports another event ("..., استهدف منازل في قرية X")
     breaks, not_attached = word_set("place_gap_breaks"), word_set("conjunctions", "not_attached", "place_gap")
     for token in gap:
