@@ -43,6 +43,7 @@ def _sets() -> dict[str, PhraseSet]:
         "relative": PhraseSet(relative_phrases, relative_labels),
         "next_day": phrase_set("dates", "next_day"),
         "this_month": phrase_set("dates", "this_month"),
+        "day_alone_after": phrase_set("dates", "day_alone_after"),
     }
 
 
@@ -192,9 +193,10 @@ def find_date(tokens: Sequence[Token], published: dt.date | None, previous: Date
 
 def _day_of_this_month(tokens: Sequence[Token], published: dt.date) -> dt.date | None:
     """"on the evening of the 5th": a day in digits and st/nd/rd/th, no month, no name after it."""
+    cue = _sets()["day_alone_after"]
     for index in range(2, len(tokens)):
         ordinal = _ORDINAL_DIGITS.match(tokens[index].norm)
-        if not ordinal or tokens[index - 1].norm != "the" or tokens[index - 2].norm not in ("on", "of"):
+        if not ordinal or (cue.match_at(tokens, index - 2) or (0,))[0] != 2:
             continue
         if index + 1 < len(tokens) and tokens[index + 1].is_capitalised:
             continue  # "the 4th Division", "of the 17th Brigade"
